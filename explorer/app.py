@@ -1,0 +1,130 @@
+"""Entry points: ``staff-survey-explorer`` (and ``python -m explorer``).
+
+    staff-survey-explorer                  open the desktop app on the built-in demo
+    staff-survey-explorer FILE             open the desktop app on FILE
+    staff-survey-explorer inspect FILE     what is in a file (kind, years, questions, warnings)
+    staff-survey-explorer summary ...      the Results table for a lens / measures, filters, breakdowns
+    staff-survey-explorer export ...       the Excel board pack
+
+Qt is imported only when the desktop app starts, so the commands run (and are tested) without it.
+Bad usage ends with exit code 2 and one sentence on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Sequence
+
+from explorer import APP_NAME, __version__
+
+PROG = "staff-survey-explorer"
+EXIT_USAGE = 2
+
+COMMANDS: dict[str, str] = {
+    "inspect": "show what a file holds: detected kind, sheets, years, organisations, questions, warnings",
+    "summary": "print the Results table (lens or measures, years, filters, breakdowns) as text or JSON",
+    "export": "write the Excel board pack for a view",
+}
+
+
+class UsageError(Exception):
+    """Bad usage: reported as one sentence with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but bad usage is one clear sentence (not a usage dump) and exit code 2."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+        raise UsageError(_sentence(message))
+
+
+def _sentence(message: str) -> str:
+    message = message.strip().rstrip(".")
+    replacements = {
+        "unrecognized arguments:": "unrecognised option or argument:",
+        "the following arguments are required:": "missing required argument:",
+        "expected one argument": "needs a value",
+    }
+    for old, new in replacements.items():
+        message = message.replace(old, new)
+    return f"{message[0].upper()}{message[1:]} (run '{PROG} --help' for usage)."
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    commands = "\n".join(f"  {name:<9} {text}" for name, text in COMMANDS.items())
+    parser = _Parser(
+        prog=PROG,
+        description=f"{APP_NAME}: NHS Staff Survey results on trust, bullying and morale - offline, "
+        "with no result shown for fewer than 11 respondents.",
+        epilog=f"commands:\n{commands}\n\nRun '{PROG} COMMAND --help' for a command's options. "
+        "With no FILE the app opens the built-in demo (a fictional trust).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a survey spreadsheet to open (default: the demo)")
+    parser.add_argument("--demo", action="store_true", help="open the built-in demo data (the default)")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser
+
+
+def _command_parser(name: str) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{PROG} {name}", description=COMMANDS[name])
+    if name == "inspect":
+        parser.add_argument("file", metavar="FILE")
+        parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+        parser.add_argument("--mapping", metavar="M", help="a saved column mapping (JSON)")
+        parser.add_argument("--password-file", metavar="P", help="a file holding the workbook's password")
+    elif name == "summary":
+        parser.add_argument("file", metavar="FILE", nargs="?")
+        parser.add_argument("--demo", action="store_true", help="use the built-in demo data")
+        parser.add_argument("--lens", choices=("trust", "bullying", "morale"))
+        parser.add_argument("--measure", action="append", default=[], metavar="ID")
+        parser.add_argument("--year", action="append", default=[], type=int, metavar="Y")
+        parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE")
+        parser.add_argument("--by", action="append", default=[], metavar="COLUMN")
+        parser.add_argument("--threshold", type=int, metavar="N")
+        parser.add_argument("--mapping", metavar="M")
+        parser.add_argument("--password-file", metavar="P")
+        parser.add_argument("--json", action="store_true")
+    elif name == "export":
+        parser.add_argument("file", metavar="FILE", nargs="?")
+        parser.add_argument("--demo", action="store_true")
+        parser.add_argument("--out", metavar="PACK.xlsx")
+    return parser
+
+
+def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(_args: argparse.Namespace) -> int:
+        raise UsageError(f"The '{name}' command is not available in this version of {APP_NAME} yet.")
+
+    return run
+
+
+def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
+    return {name: _not_yet(name) for name in COMMANDS}
+
+
+def run_gui(file: str | None) -> int:
+    from explorer.ui.main import run  # Qt is imported here and only here
+
+    return run(file)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and args_list[0] in COMMANDS:
+            name = args_list[0]
+            args = _command_parser(name).parse_args(args_list[1:])
+            return _handlers()[name](args)
+        args = _gui_parser().parse_args(args_list)
+        if args.demo and args.file:
+            raise UsageError(f"Give either FILE or --demo, not both (run '{PROG} --help' for usage).")
+        return run_gui(args.file)
+    except UsageError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,53 @@
+"""The desktop window opens the demo in a worker; the pinned PySide6 + pyqtgraph pair exports charts."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytestmark = pytest.mark.ui
+
+
+def test_main_window_loads_the_demo_off_the_ui_thread(qtbot):
+    from explorer.ui.main import MainWindow
+
+    window = MainWindow(None)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window._worker.signals.finished, timeout=20000):
+        pass
+    assert window.data is not None
+    assert window.table.rowCount() == 5
+    assert window.table.item(0, 0).text() == "2021"
+    assert "fictional" in window.banner.text().lower()
+    assert "Northshire" in window.windowTitle()
+    assert window.table.accessibleName() and window.cancel_button.accessibleName()
+
+
+def test_loading_failure_is_one_sentence_not_a_traceback(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from explorer.ui.main import MainWindow
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    window = MainWindow("missing.xlsx")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "Traceback" not in shown[0] and shown[0].endswith(".")
+
+
+def test_pyqtgraph_exports_png_and_svg(qtbot, tmp_path):
+    """PySide6 6.11/6.12 break pyqtgraph 0.14's SVG exporter; the pinned pair must not."""
+    import pyqtgraph as pg
+    from pyqtgraph.exporters import ImageExporter, SVGExporter
+
+    plot = pg.PlotWidget()
+    qtbot.addWidget(plot)
+    plot.addItem(pg.BarGraphItem(x0=0, y=[1, 2, 3], height=0.6, width=[30, 45, 60], brush="#0072B2"))
+    plot.plot([0, 1, 2], [1, 2, 3], pen="k")
+    plot.resize(400, 300)
+    ImageExporter(plot.plotItem).export(str(tmp_path / "chart.png"))
+    SVGExporter(plot.plotItem).export(str(tmp_path / "chart.svg"))
+    assert (tmp_path / "chart.png").stat().st_size > 1000
+    svg = (tmp_path / "chart.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and svg.count("<path") >= 1
