@@ -24,9 +24,10 @@ def test_package_loads_bank_and_demo_from_any_directory(tmp_path):
     n_items, n_respondents = map(int, counts.split())
     assert n_items > 100 and n_respondents > 15000
     package_dir = Path(package_file).resolve().parent
-    if REPO not in package_dir.parents and package_dir.parent != REPO:
+    if package_dir != REPO / "explorer":
         # a real (non-editable) install: the resources ship inside the package
         assert Path(resources).resolve() == package_dir / "resources"
+        assert (package_dir / "resources" / "bank" / "questions.toml").is_file()
 
 
 def test_console_script_reports_version():
