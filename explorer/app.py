@@ -74,6 +74,7 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
         parser.add_argument("--mapping", metavar="M", help="a saved column mapping (JSON)")
         parser.add_argument("--password-file", metavar="P", help="a file holding the workbook's password")
+        parser.add_argument("--save-mapping", metavar="M", help="save what was recognised as a column mapping (JSON) to edit and reuse")
     elif name == "summary":
         parser.add_argument("file", metavar="FILE", nargs="?")
         parser.add_argument("--demo", action="store_true", help="use the built-in demo data")
@@ -100,8 +101,50 @@ def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _read_password(path: str | None) -> str | None:
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            return fh.readline().rstrip("\r\n")
+    except OSError as exc:
+        raise UsageError(f"The password file {path} could not be read ({exc.strerror or exc}).") from None
+
+
+def _open(args: argparse.Namespace):
+    """Open FILE for a command; every reading problem becomes one sentence and exit code 2."""
+    from explorer.readers import MappingError, PasswordRequired, ReadError, open_survey
+
+    try:
+        return open_survey(args.file, mapping=args.mapping, password=_read_password(args.password_file))
+    except PasswordRequired as exc:
+        raise UsageError(f"{exc.path.name} is password-protected; give its password with --password-file FILE.") from None
+    except (ReadError, MappingError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    import json
+
+    from explorer.core.questionbank import load_bank
+    from explorer.readers.inspect import as_text, inspection
+    from explorer.readers.mapping import mapping_from_data
+
+    data = _open(args)
+    report = inspection(args.file, data, load_bank())
+    if args.save_mapping:
+        try:
+            mapping_from_data(data).save(args.save_mapping)
+        except OSError as exc:
+            raise UsageError(f"The mapping could not be saved to {args.save_mapping} ({exc.strerror or exc}).") from None
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else as_text(report))
+    return 0
+
+
 def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
-    return {name: _not_yet(name) for name in COMMANDS}
+    handlers = {name: _not_yet(name) for name in COMMANDS}
+    handlers["inspect"] = cmd_inspect
+    return handlers
 
 
 def run_gui(file: str | None) -> int:

@@ -125,6 +125,7 @@ class Item:
     trend_break_years: frozenset[int] = frozenset()
     lenses: tuple[str, ...] = ()
     scores: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -207,7 +208,7 @@ def normalise_code(text: object) -> str | None:
     return f"{code}_{int(option)}" if option else code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: the bank is a loaded singleton, usable as a cache key
 class QuestionBank:
     years: tuple[int, ...]
     missing_codes: frozenset[int]
@@ -447,6 +448,7 @@ def load_bank() -> QuestionBank:
             trend_break_years=frozenset(spec.get("trend_break_years", [])),
             lenses=lenses_of(iid, member_of),
             scores=member_of,
+            aliases=tuple(spec.get("aliases", [])),
         )
 
     for sid, s in scores.items():

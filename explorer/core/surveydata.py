@@ -27,8 +27,12 @@ import pandas as pd
 from explorer.core.questionbank import QuestionBank
 
 KINDS = ("respondents", "benchmark_workbook", "detailed_spreadsheet", "contractor_long", "organisation_table")
-AGGREGATE_COLUMNS = ("year", "org_id", "org_name", "benchmark_group", "breakdown", "group", "measure",
-                     "value", "n", "weighted", "vintage", "missing_reason")
+# Published aggregates, one row per (year, organisation, breakdown group, measure[, answer option]).
+# value: % (0-100) for question results and rates, 0-10 for scores; n: the base (number of responses);
+# option: the answer option for distributions (else empty); missing_reason: why value is empty
+# ("suppressed in the source file ('*')"); sig: the file's own significance flag, as given.
+AGGREGATE_COLUMNS = ("year", "org_id", "org_name", "benchmark_group", "breakdown", "group", "measure", "code",
+                     "label", "option", "value", "unit", "n", "weighted", "vintage", "missing_reason", "sig")
 WRES_SUMMARY = "Ethnicity (WRES summary)"
 OCCUPATION_SUMMARY = "Occupational group (summary)"
 LOCAL_PREFIX = "local:"
@@ -63,6 +67,9 @@ class SurveyData:
     local_questions: Mapping[str, LocalQuestion] = field(default_factory=dict)
     organisation: str | None = None
     warnings: tuple[str, ...] = ()
+    # what the reader found, for `inspect` and the open-file dialog: questions_by_year
+    # {year: {column: "item id (how)"}}, unrecognised columns, per-sheet header rows, ...
+    details: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -96,47 +103,49 @@ class SurveyData:
 
 
 # --------------------------------------------------------------- building respondent data
-def harmonise_year(
-    frame: pd.DataFrame,
-    year: int,
-    bank: QuestionBank,
-    code_columns: Mapping[str, str],
-    breakdowns: Iterable[str] = (),
-    local_columns: Mapping[str, str] | None = None,
-    weight_column: str | None = None,
-) -> pd.DataFrame:
-    """One year's respondent rows, renamed from that year's codes to stable item ids.
+@dataclass
+class YearBlock:
+    """One survey year of respondent rows as a reader decoded them, before harmonising.
 
-    ``code_columns`` maps a column of ``frame`` to the item id it holds (for multi-select grounds,
-    to ``"<item id>_<option code>"``). Demographic answers become their harmonised labels.
-    ``local_columns`` maps a column to a local question id (``local:1`` ...).
+    ``answers`` maps item id -> answer codes in that year's scale (nullable Int8); multi-select
+    grounds use ``"discrimination_grounds_<option code>"``. ``breakdowns`` are text columns,
+    ``local`` maps local question id -> codes, ``weight`` is optional.
     """
-    n = len(frame)
+
+    year: int
+    n: int
+    answers: dict[str, pd.Series] = field(default_factory=dict)
+    breakdowns: dict[str, pd.Series] = field(default_factory=dict)
+    local: dict[str, pd.Series] = field(default_factory=dict)
+    weight: pd.Series | None = None
+
+
+def harmonise_block(block: YearBlock, bank: QuestionBank) -> pd.DataFrame:
+    """A year's rows under stable ids: demographic codes become their labels (harmonised across
+    years by the bank's option keys), grounds get stable keys, summaries are derived."""
+    n, year = block.n, block.year
     out: dict[str, object] = {"year": np.full(n, year, dtype=np.int16)}
-    for col in breakdowns:
-        out[col] = frame[col].astype("string").str.strip()
-    if weight_column:
-        out["weight"] = pd.to_numeric(frame[weight_column], errors="coerce").astype(float)
-    missing = list(bank.missing_codes)
-    for col, target in code_columns.items():
-        codes = pd.to_numeric(frame[col], errors="coerce")
-        codes = codes.where(~codes.isin(missing))
+    for name, values in block.breakdowns.items():
+        out[name] = values.reset_index(drop=True)
+    if block.weight is not None:
+        out["weight"] = block.weight.reset_index(drop=True).astype(float)
+    for target, codes in block.answers.items():
+        codes = codes.reset_index(drop=True)
         if target in bank.items and bank.items[target].kind == "demographic":
             scale = bank.item(target).scale(year)
-            labels = {o.code: o.label for o in scale.options}
-            out[target] = codes.map(labels).astype("string")
+            as_int = codes.astype("Int64")
+            out[target] = as_int.map({o.code: o.label for o in scale.options}).astype("string")
             if target == "ethnicity":
-                out[WRES_SUMMARY] = codes.map({o.code: o.summary for o in scale.options}).astype("string")
+                out[WRES_SUMMARY] = as_int.map({o.code: o.summary for o in scale.options}).astype("string")
             elif target == "occupation_group":
-                out[OCCUPATION_SUMMARY] = codes.map({o.code: o.summary for o in scale.options}).astype("string")
+                out[OCCUPATION_SUMMARY] = as_int.map({o.code: o.summary for o in scale.options}).astype("string")
             continue
         if target.startswith("discrimination_grounds_"):
             option = bank.item("discrimination_grounds").scale(year).option(int(target.rsplit("_", 1)[1]))
             target = f"discrimination_grounds_{option.key}"
-        out[target] = codes.round().astype("Int8")
-    for col, local_id in (local_columns or {}).items():
-        codes = pd.to_numeric(frame[col], errors="coerce")
-        out[local_id] = codes.where(~codes.isin(missing)).round().astype("Int8")
+        out[target] = codes.astype("Int8")
+    for local_id, codes in block.local.items():
+        out[local_id] = codes.reset_index(drop=True).astype("Int8")
     return pd.DataFrame(out, index=pd.RangeIndex(n))
 
 
@@ -166,7 +175,8 @@ def demographic_categories(bank: QuestionBank) -> dict[str, list[str]]:
 def combine_years(frames: Iterable[pd.DataFrame], bank: QuestionBank) -> pd.DataFrame:
     """Stack harmonised years; text columns become categoricals (memory matters at 1M rows),
     demographic ones in their answer-scale order."""
-    table = pd.concat(list(frames), ignore_index=True, sort=False)
+    frames = list(frames)
+    table = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True, sort=False)
     orders = demographic_categories(bank)
     for col in table.columns:
         if col in orders:
@@ -175,3 +185,54 @@ def combine_years(frames: Iterable[pd.DataFrame], bank: QuestionBank) -> pd.Data
             table[col] = table[col].astype("category")
     table["year"] = table["year"].astype(np.int16)
     return table
+
+
+def merge_respondent_data(parts: list[SurveyData], bank: QuestionBank, provenance: Provenance | None = None) -> SurveyData:
+    """Several respondent-level datasets (e.g. one file per year) as one. Local questions with the
+    same wording become one question; a year may come from only one part."""
+    if not parts:
+        raise ValueError("nothing to merge")
+    if len(parts) == 1:
+        return parts[0]
+    seen_years: dict[int, str] = {}
+    for part in parts:
+        if part.respondents is None:
+            raise ValueError("only respondent-level data can be merged")
+        for year in part.years:
+            if year in seen_years:
+                raise ValueError(f"{year} is in both {seen_years[year]} and {part.provenance.path}")
+            seen_years[year] = part.provenance.path
+    by_label: dict[str, str] = {}
+    frames = []
+    for part in parts:
+        rename = {}
+        for lid, q in part.local_questions.items():
+            if q.label not in by_label:
+                by_label[q.label] = f"{LOCAL_PREFIX}{len(by_label) + 1}"
+            rename[lid] = by_label[q.label]
+        frame = part.respondents.rename(columns=rename)
+        for col in frame.columns:
+            if isinstance(frame[col].dtype, pd.CategoricalDtype):
+                frame[col] = frame[col].astype("string")
+        frames.append(frame)
+    table = combine_years(frames, bank)
+    table = table.sort_values("year", kind="stable").reset_index(drop=True)
+    local_questions = {}
+    for label, lid in by_label.items():
+        present = table[lid].notna()
+        local_questions[lid] = LocalQuestion(
+            id=lid, label=label, years=tuple(int(y) for y in sorted(table.loc[present, "year"].unique())),
+            codes=tuple(int(c) for c in sorted(table[lid].dropna().unique())),
+        )
+    first = parts[0]
+    return SurveyData(
+        kind="respondents",
+        provenance=provenance or Provenance(path="; ".join(p.provenance.path for p in parts), kind="respondents",
+                                            sheets=tuple(s for p in parts for s in p.provenance.sheets)),
+        respondents=table,
+        breakdowns=tuple(dict.fromkeys(b for p in parts for b in p.breakdowns)),
+        local_questions=local_questions,
+        organisation=first.organisation,
+        warnings=tuple(w for p in parts for w in p.warnings),
+        details={"parts": [p.details for p in parts]},
+    )

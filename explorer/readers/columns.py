@@ -1,54 +1,138 @@
-"""Recognise the columns of a respondent-level table: questions, breakdowns, weight, local questions."""
+"""Recognise the columns of a respondent-level table: questions (by code or by wording), breakdowns,
+year, weight, id and local questions."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
-from explorer.core.questionbank import QuestionBank, normalise_code
+from explorer.core.questionbank import QuestionBank, _fold, normalise_code
 from explorer.core.surveydata import LOCAL_PREFIX
 
-ID_NAMES = re.compile(r"^(respondent|resp|case|record|unique)?[ _]?(id|no|number|ref)$", re.IGNORECASE)
-WEIGHT_NAMES = re.compile(r"^(weight|wt|weighting|design[ _]?weight)$", re.IGNORECASE)
+ID_NAMES = re.compile(r"^(respondent|resp|case|record|unique|survey|response)?[ _]?(id|no|number|ref|key)$", re.IGNORECASE)
+WEIGHT_NAMES = re.compile(r"^(weight|wt|weighting|design[ _]?weight|survey[ _]?weight)$", re.IGNORECASE)
+YEAR_NAMES = re.compile(r"^(survey[ _]?)?(year|wave)$", re.IGNORECASE)
+# column names that are breakdowns whatever their values look like
+BREAKDOWN_NAMES = {
+    "directorate", "division", "care group", "caregroup", "business unit", "clinical business unit", "site",
+    "location", "team", "department", "dept", "service", "service line", "locality", "ward", "staff group",
+    "esr staff group", "national breakdown 2", "bd1", "bd2", "bd3", "bd4", "organisation", "organization",
+    "trust", "band", "pay band", "agenda for change band", "cost centre", "speciality", "specialty",
+    "professional group", "job role", "region", "sector",
+}
+_LEADING_CODE = re.compile(r"^\s*q?\s*(\d{1,2})\s*([a-z]?)(?:_(\d{1,2}))?(?=$|[\s.:)\-–_])\s*[.:)\-–_]?\s*(.*)$", re.IGNORECASE)
 
 
 @dataclass
 class ColumnPlan:
     """What each column of one year's table holds."""
 
-    questions: dict[str, str] = field(default_factory=dict)  # column -> item id (or item id_option)
-    how: dict[str, str] = field(default_factory=dict)  # column -> "code" | "wording" | "mapping"
+    questions: dict[str, str] = field(default_factory=dict)  # column -> item id (or grounds id_option)
+    how: dict[str, str] = field(default_factory=dict)  # column -> "code" | "wording" | "name" | "mapping"
     breakdowns: list[str] = field(default_factory=list)
     local: dict[str, str] = field(default_factory=dict)  # column -> local:<n>
     weight: str | None = None
+    year: str | None = None
     ignored: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
-def classify_by_code(columns: list[str], year: int, bank: QuestionBank) -> ColumnPlan:
-    """Questions named by their code in ``year`` (``q9a``, ``Q9A``, ``9a``, ``q16c_3``), weight and id columns.
+@dataclass(frozen=True)
+class Match:
+    item: str | None
+    how: str = ""
+    ambiguous: tuple[str, ...] = ()
 
-    Everything else is left for the caller (breakdowns, local questions, wording matches).
-    """
-    plan = ColumnPlan()
-    grounds = bank.item("discrimination_grounds")
-    for col in columns:
-        name = str(col).strip()
-        code = normalise_code(name)
-        if code and "_" in code:
-            base, option = code.split("_", 1)
-            if grounds.asked_in(year) and base == grounds.code(year) and grounds.scale(year).option(int(option)):
-                plan.questions[col] = f"{grounds.id}_{int(option)}"
-                plan.how[col] = "code"
-                continue
-        item = bank.by_code(year, code) if code else None
+
+@cache
+def _wording_index(bank: QuestionBank, year: int) -> tuple[dict[str, str], list[tuple[str, str]], dict[str, str]]:
+    """(exact folded wording -> item, [(folded text, item)] for partial matches, alias -> item)."""
+    exact: dict[str, str] = {}
+    partial: list[tuple[str, str]] = []
+    aliases: dict[str, str] = {}
+    shared: set[str] = set()
+    for item in bank.items.values():
+        if not item.asked_in(year):
+            continue
+        v = item.version(year)
+        texts = {_fold(v.wording)}
+        if v.text:
+            texts.add(_fold(v.text))
+        for t in texts:
+            if t in exact and exact[t] != item.id:
+                shared.add(t)
+            exact[t] = item.id
+        for alias in item.aliases:
+            aliases[_fold(alias)] = item.id
+    for t in shared:  # "Managers", "Other colleagues": only with their stem
+        exact.pop(t, None)
+    for t, iid in exact.items():
+        if len(t) >= 15:
+            partial.append((t, iid))
+    partial.sort(key=lambda p: -len(p[0]))
+    return exact, partial, aliases
+
+
+def match_column(name: str, year: int, bank: QuestionBank) -> Match:
+    """The bank item a column holds in ``year``, by code (``q9a``, ``Q9A``, ``9a``, ``Q9a.`` and
+    ``Q9a - text``) or by wording (tolerant of case, punctuation and truncation)."""
+    m = _LEADING_CODE.match(name)
+    if m:
+        number, letter, option, rest = m.groups()
+        code = f"q{int(number)}{letter.lower()}"
+        grounds = bank.item("discrimination_grounds")
+        if option and grounds.asked_in(year) and code == grounds.code(year):
+            if grounds.scale(year).option(int(option)):
+                return Match(f"{grounds.id}_{int(option)}", "code")
+        item = bank.by_code(year, code) if not option else None
         if item is not None and item.id != grounds.id:
-            plan.questions[col] = item.id
-            plan.how[col] = "code"
-        elif WEIGHT_NAMES.match(name) and plan.weight is None:
-            plan.weight = col
-        elif ID_NAMES.match(name):
-            plan.ignored.append(col)
-    return plan
+            # a code plus text: trust the code unless the text is clearly another question
+            if rest and len(rest) >= 15:
+                by_text = _match_wording(rest, year, bank)
+                if by_text.item and by_text.item != item.id:
+                    return Match(by_text.item, "wording", (item.id,))
+            return Match(item.id, "code")
+    return _match_wording(name, year, bank)
+
+
+def _match_wording(name: str, year: int, bank: QuestionBank) -> Match:
+    exact, partial, aliases = _wording_index(bank, year)
+    folded = _fold(name)
+    if not folded:
+        return Match(None)
+    if folded in aliases:
+        return Match(aliases[folded], "name")
+    if folded in exact:
+        return Match(exact[folded], "wording")
+    if len(folded) < 15:
+        return Match(None)
+    # the header contains a question's full wording (e.g. with its stem or a prefix)...
+    contained = [(t, iid) for t, iid in partial if t in folded]
+    # ...or is a truncated start of it (Excel exports cut long headers)
+    truncated = [(t, iid) for t, iid in partial if len(folded) >= 20 and t.startswith(folded)]
+    for found in (contained, truncated):
+        if found:
+            best_len = len(found[0][0]) if found is contained else None
+            items = {iid for t, iid in found if best_len is None or len(t) == best_len}
+            if len(items) == 1:
+                return Match(items.pop(), "wording")
+            return Match(None, ambiguous=tuple(sorted(items)))
+    return Match(None)
+
+
+def looks_like_question_header(name: str, bank: QuestionBank) -> bool:
+    """For finding the header row: is this cell a question code or a known column name?"""
+    if normalise_code(name):
+        return True
+    folded = _fold(name)
+    if folded in BREAKDOWN_NAMES or YEAR_NAMES.match(name.strip()) or WEIGHT_NAMES.match(name.strip()):
+        return True
+    return any(folded in _wording_index(bank, y)[0] for y in bank.years[-1:])
+
+
+def is_breakdown_name(name: str) -> bool:
+    return _fold(name) in BREAKDOWN_NAMES
 
 
 def next_local_id(existing: set[str]) -> str:

@@ -1,0 +1,205 @@
+"""The official "detailed spreadsheets": % of staff giving each answer, per organisation.
+
+Topic sheets (``YOUR JOB Q1-3``, ``YOUR MANAGERS Q9`` ...): rows 1-4 are titles, and row 1 has
+merged cells ``Q<code> - <question text>`` spanning that question's option columns; row 5 is the
+header (``ODS code``, organisation name, ``Benchmarking group``, ``Region``, ``ICS``, ``Weighting``,
+then ``% <option>`` columns and ``Base (number of responses)``); data from row 6, percentages 0-100,
+``-`` for missing. ``PEOPLE PROMISE ELEMENTS`` alternates ``<ID> - score`` and the base. The
+organisation-type workbook starts with ``Base`` (the benchmarking group), ``Breakdown`` and a
+category column instead of the organisation columns.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from explorer.core.progress import Progress
+from explorer.core.questionbank import QuestionBank, _fold, normalise_code
+from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
+from explorer.readers.errors import ReadError
+from explorer.readers.grid import cell_text
+from explorer.readers.source import Source
+from explorer.readers.tables import concat_aggregates, to_numbers
+
+HEADER_ROW = 4  # row 5 in Excel
+QUESTION_TITLE = re.compile(r"^\s*Q\s*(\d{1,2}[a-z]?)(?:[_ ]?(\d{1,2}))?\s*[-–:]\s*(.+)$", re.IGNORECASE)
+SCORE_TITLE = re.compile(r"^\s*(.+?)\s*-\s*score\s*$", re.IGNORECASE)
+BASE = "base (number of responses)"
+YEAR = re.compile(r"(?<!\d)(20[1-4]\d)(?!\d)")
+
+
+def _is_detailed_header(row: list) -> bool:
+    names = [cell_text(v).lower() for v in row]
+    has_base = any(n.startswith("base (number") for n in names)
+    has_option = any(n.startswith("% ") for n in names) or any(SCORE_TITLE.match(n) for n in names)
+    first = names[0] if names else ""
+    return has_base and has_option and (first.startswith("ods") or first == "base" or "organisation" in first)
+
+
+def detect(source: Source) -> str | None:
+    if source.is_text:
+        return None
+    for info in source.sheets():
+        head = source.rows(info.name, limit=HEADER_ROW + 1)
+        if len(head) > HEADER_ROW and _is_detailed_header(head[HEADER_ROW]):
+            return f"row 5 of '{info.name}' holds ODS code, '% <answer>' and 'Base (number of responses)' columns"
+    return None
+
+
+def _survey_year(source: Source, sheets: list[str], ask_year) -> int:
+    for sheet in sheets:
+        for row in source.rows(sheet, limit=HEADER_ROW):
+            for cell in row:
+                years = set(YEAR.findall(cell_text(cell)))
+                if len(years) == 1:
+                    return int(years.pop())
+    years = set(YEAR.findall(source.path.stem))
+    if len(years) == 1:
+        return int(years.pop())
+    if ask_year is not None:
+        answer = ask_year(source.name, sheets[0])
+        if answer:
+            return int(answer)
+    raise ReadError(source.path, "it does not say which survey year it holds (not in its titles or file name); "
+                    "add the year to the file name")
+
+
+def _question_spans(source: Source, sheet: str, title_row: list, width: int) -> list[str]:
+    """For each column, the question title over it (from row 1's merged cells, else carried right)."""
+    spans = [""] * width
+    merged = [m for m in source.merged_ranges(sheet) if m[0][0] == 0]
+    for (r0, c0), (_r1, c1) in merged:
+        text = cell_text(title_row[c0]) if c0 < len(title_row) else ""
+        for c in range(c0, min(c1, width - 1) + 1):
+            spans[c] = text
+    current = ""
+    for c in range(width):
+        text = cell_text(title_row[c]) if c < len(title_row) else ""
+        if text:
+            current = text
+        if not spans[c]:
+            spans[c] = current if not merged else (text or "")
+    return spans
+
+
+def read_detailed(source: Source, bank: QuestionBank, progress: Progress | None = None, ask_year=None) -> SurveyData:
+    sheets = []
+    for info in source.sheets():
+        head = source.rows(info.name, limit=HEADER_ROW + 1)
+        if len(head) > HEADER_ROW and _is_detailed_header(head[HEADER_ROW]):
+            sheets.append(info.name)
+    year = _survey_year(source, sheets, ask_year)
+    frames, warnings, found = [], [], {}
+    for i, sheet in enumerate(sheets):
+        if progress:
+            progress(i / len(sheets), f"Reading {sheet}")
+        rows = source.rows(sheet)
+        frame = _sheet_to_long(source, sheet, rows, year, bank, warnings, found)
+        if frame is not None:
+            frames.append(frame)
+    if not frames:
+        raise ReadError(source.path, "no sheet has question results under a row-5 header")
+    long = concat_aggregates(frames)
+    if progress:
+        progress(1.0, "Done")
+    return SurveyData(
+        kind="detailed_spreadsheet",
+        provenance=Provenance(path=str(source.path), kind="detailed_spreadsheet", sheets=tuple(sheets), vintage=str(year)),
+        aggregates=long[list(AGGREGATE_COLUMNS)],
+        breakdowns=tuple(sorted(b for b in long["breakdown"].unique() if b)),
+        warnings=tuple(dict.fromkeys(warnings)),
+        details={"questions_by_year": {year: found}},
+    )
+
+
+def _sheet_to_long(source: Source, sheet: str, rows: list[list], year: int, bank: QuestionBank, warnings: list,
+                   found: dict) -> pd.DataFrame | None:
+    header = [cell_text(v) for v in rows[HEADER_ROW]]
+    width = len(header)
+    data = [list(r) + [""] * (width - len(r)) for r in rows[HEADER_ROW + 1:] if any(cell_text(v) for v in r[:3])]
+    if not data:
+        return None
+    grid = pd.DataFrame(np.array([r[:width] for r in data], dtype=object))
+    lower = [h.lower() for h in header]
+    spans = _question_spans(source, sheet, rows[0], width)
+    # identity columns: everything before the first result column
+    first_result = next(j for j, h in enumerate(lower) if h.startswith("% ") or h.startswith("base (number") or SCORE_TITLE.match(h))
+    ident = {lower[j]: j for j in range(first_result)}
+    org_type = lower[0] == "base"
+    col = lambda *names: next((ident[n] for n in ident if any(n.startswith(x) for x in names)), None)  # noqa: E731
+    org_id_j = None if org_type else col("ods")
+    org_name_j = None if org_type else next((j for n, j in ident.items() if j != org_id_j and ("name" in n or "organisation" in n or "trust" in n)), None)
+    group_j = 0 if org_type else col("benchmarking group", "benchmark group")
+    breakdown_j = col("breakdown") if org_type else None
+    category_j = (breakdown_j + 1) if breakdown_j is not None and breakdown_j + 1 < first_result else None
+    weighting_j = col("weighting")
+    text = lambda j: grid[j].map(cell_text).to_numpy(dtype=object) if j is not None else np.full(len(grid), "", dtype=object)  # noqa: E731
+    org_id, org_name, group_col = text(org_id_j), text(org_name_j), text(group_j)
+    breakdown, category = text(breakdown_j), text(category_j)
+    weighted = np.array([_fold(w) != "unweighted" for w in text(weighting_j)])
+
+    parts = []
+    j = first_result
+    while j < width:
+        h = lower[j]
+        score = SCORE_TITLE.match(header[j])
+        if score:  # PEOPLE PROMISE ELEMENTS: "<ID> - score" then its base
+            sid = score.group(1).strip()
+            measure = sid if sid in bank.scores else next((s for s, sc in bank.scores.items() if _fold(sc.name) == _fold(sid)), sid)
+            base_j = j + 1 if j + 1 < width and lower[j + 1].startswith("base (number") else None
+            parts.append(_block(grid, [j], [""], base_j, year, measure, sid, bank.scores[measure].name if measure in bank.scores else sid, "score"))
+            found[sid] = {"item": measure, "how": "score title"}
+            j += 2 if base_j else 1
+            continue
+        if not h.startswith("% "):
+            j += 1
+            continue
+        title = spans[j]
+        option_cols = []
+        while j < width and lower[j].startswith("% ") and spans[j] == title:
+            option_cols.append(j)
+            j += 1
+        base_j = j if j < width and lower[j].startswith("base (number") else None
+        if base_j is not None:
+            j += 1
+        m = QUESTION_TITLE.match(title)
+        if not m:
+            warnings.append(f"'{sheet}': answer columns without a 'Qxx - question' title above them were skipped.")
+            continue
+        code = normalise_code(m.group(1) + (f"_{m.group(2)}" if m.group(2) else ""))
+        item = bank.by_code(year, code) if code and year in bank.years else None
+        measure = item.id if item else code
+        label = item.short if item else m.group(3).strip()
+        found[code] = {"item": measure, "how": "code" if item else "own name"}
+        options = [header[c][2:].strip() for c in option_cols]
+        parts.append(_block(grid, option_cols, options, base_j, year, measure, code, label, "%"))
+    if not parts:
+        return None
+    n_rows = len(grid)
+    out = pd.concat(parts, ignore_index=True)
+    reps = len(out) // n_rows
+    out["org_id"] = np.tile(org_id, reps)
+    out["org_name"] = np.tile(org_name, reps)
+    out["benchmark_group"] = np.tile(group_col, reps)
+    out["breakdown"] = np.tile(breakdown, reps)
+    out["group"] = np.tile(category, reps)
+    out["weighted"] = np.tile(weighted, reps)
+    return out
+
+
+def _block(grid: pd.DataFrame, cols: list[int], options: list[str], base_j: int | None, year: int, measure: str,
+           code: str, label: str, unit: str) -> pd.DataFrame:
+    """Long rows for one question: one per organisation and answer option (option '' for a score)."""
+    n_rows = len(grid)
+    base, _ = to_numbers(grid[base_j]) if base_j is not None else (np.full(n_rows, np.nan), None)
+    blocks = []
+    for c, option in zip(cols, options):
+        values, reasons = to_numbers(grid[c])
+        blocks.append(pd.DataFrame({
+            "year": year, "measure": measure, "code": code, "label": label, "option": option, "value": values,
+            "unit": unit, "n": base, "vintage": str(year), "missing_reason": reasons, "sig": "",
+        }))
+    return pd.concat(blocks, ignore_index=True)

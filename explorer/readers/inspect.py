@@ -1,0 +1,100 @@
+"""What a file holds, for ``staff-survey-explorer inspect`` and the open-file dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from explorer.core.questionbank import QuestionBank
+from explorer.core.surveydata import SurveyData
+
+
+def inspection(path: str | Path, data: SurveyData, bank: QuestionBank) -> dict:
+    """A plain dictionary (JSON-ready) describing what the reader found."""
+    details = data.details
+    if data.is_respondent_level:
+        rows = int(len(data.respondents))
+        questions = {
+            str(year): [{"column": col, "item": info["item"], "code": info["code"], "how": info["how"]}
+                        for col, info in found.items()]
+            for year, found in (details.get("questions_by_year") or {}).items()
+        }
+        organisations = [data.organisation] if data.organisation else []
+        sheets = [s["name"] for s in details.get("sheets", [])] or list(data.provenance.sheets)
+        breakdowns = list(data.breakdowns)
+        respondents_by_year = {str(y): n for y, n in data.respondents_by_year().items()}
+        local = [{"id": q.id, "label": q.label, "years": list(q.years)} for q in data.local_questions.values()]
+    else:
+        table = data.aggregates
+        rows = int(len(table))
+        questions = {}
+        for year, frame in table.groupby("year", observed=True):
+            measures = frame[["measure", "code"]].drop_duplicates()
+            questions[str(int(year))] = [
+                {"column": str(code), "item": str(measure),
+                 "how": "bank" if (str(measure) in bank.items or str(measure) in bank.scores) else "own name"}
+                for measure, code in measures.itertuples(index=False)
+            ]
+        orgs = table[["org_id", "org_name"]].drop_duplicates()
+        organisations = [str(name) or str(org) for org, name in orgs.itertuples(index=False) if str(org) or str(name)]
+        sheets = list(data.provenance.sheets)
+        breakdowns = sorted({str(b) for b in table["breakdown"].unique() if str(b)})
+        respondents_by_year = {}
+        local = [{"id": str(k), "label": str(v)} for k, v in (details.get("local_measures") or {}).items()]
+    return {
+        "file": str(path),
+        "kind": data.kind,
+        "format": details.get("format"),
+        "why": details.get("why"),
+        "vintage": data.provenance.vintage,
+        "sheets": sheets,
+        "skipped_sheets": details.get("skipped_sheets", []),
+        "years": list(data.years),
+        "organisations": organisations,
+        "rows": rows,
+        "respondents_by_year": respondents_by_year,
+        "questions_by_year": questions,
+        "breakdowns": breakdowns,
+        "local_questions": local,
+        "unrecognised": list(details.get("unrecognised", [])),
+        "warnings": list(data.warnings) + list(details.get("notes", [])),
+    }
+
+
+def as_text(report: dict) -> str:
+    from explorer.readers import KIND_NAMES
+
+    lines = [
+        f"File:            {report['file']}",
+        f"Kind:            {report['kind']} - {KIND_NAMES.get(report['kind'], '')}",
+        f"Recognised by:   {report['why']}",
+        f"Sheets used:     {', '.join(report['sheets']) or '-'}",
+    ]
+    if report["skipped_sheets"]:
+        lines.append(f"Sheets skipped:  {', '.join(report['skipped_sheets'])}")
+    if report["vintage"]:
+        lines.append(f"Release:         {report['vintage']}")
+    lines.append(f"Years:           {', '.join(map(str, report['years']))}")
+    orgs = report["organisations"]
+    if orgs:
+        shown = ", ".join(orgs[:3]) + (f" and {len(orgs) - 3} more" if len(orgs) > 3 else "")
+        lines.append(f"Organisations:   {len(orgs)} ({shown})")
+    if report["respondents_by_year"]:
+        per_year = ", ".join(f"{y}: {n:,}" for y, n in report["respondents_by_year"].items())
+        lines.append(f"Respondents:     {per_year}")
+    else:
+        lines.append(f"Rows:            {report['rows']:,}")
+    for year, found in report["questions_by_year"].items():
+        how: dict[str, int] = {}
+        for q in found:
+            how[q["how"]] = how.get(q["how"], 0) + 1
+        summary = ", ".join(f"{n} by {h}" for h, n in sorted(how.items()))
+        lines.append(f"Questions {year}:  {len(found)} ({summary})")
+    lines.append(f"Breakdowns:      {', '.join(report['breakdowns']) or '-'}")
+    if report["local_questions"]:
+        lines.append("Local questions: " + "; ".join(q["label"] for q in report["local_questions"]))
+    if report["unrecognised"]:
+        lines.append(f"Not used:        {', '.join(report['unrecognised'])}")
+    if report["warnings"]:
+        lines.append("Warnings:")
+        lines.extend(f"  - {w}" for w in report["warnings"])
+    return "\n".join(lines)

@@ -1,0 +1,544 @@
+"""Respondent-level files (one row per respondent), as survey providers deliver them.
+
+Finds the header under title rows, picks the sheet(s) holding results (one per year, or one with a
+year column), recognises question columns by code or wording for *that year's* questionnaire,
+accepts answer codes or labels, keeps unknown Likert-like columns as local questions and text
+columns as breakdowns, and stores answers as nullable Int8 (breakdowns as categoricals).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from explorer.core.progress import Progress
+from explorer.core.questionbank import QuestionBank, _fold
+from explorer.core.surveydata import (
+    LocalQuestion, Provenance, SurveyData, YearBlock, combine_years, harmonise_block,
+)
+from explorer.readers.columns import (
+    ID_NAMES, WEIGHT_NAMES, YEAR_NAMES, ColumnPlan, is_breakdown_name, looks_like_question_header, match_column,
+    next_local_id,
+)
+from explorer.readers.decode import decode_answers, label_lookup, to_floats
+from explorer.readers.errors import ReadError
+from explorer.readers.grid import find_header_row, header_names, is_blank
+from explorer.readers.mapping import ColumnMapping
+from explorer.readers.source import EXCEL_MAX_ROWS, Source
+
+YEAR_IN_TEXT = re.compile(r"(?<![\d])(20[1-4]\d)(?![\d])")
+CSV_CHUNK_ROWS = 200_000
+MIN_QUESTION_COLUMNS = 3
+LOCAL_SCALES = ("agree5", "freq5", "satisfaction5")  # label sets a local question may use
+
+AskYear = Callable[[str, str], "int | None"]
+
+
+@dataclass
+class SheetCandidate:
+    name: str
+    header_row: int  # 0-based
+    names: list[str]
+    questions: int
+    year_hint: int | None = None
+
+
+@dataclass
+class _Accumulator:
+    """Decoded columns of one year, gathered chunk by chunk."""
+
+    year: int
+    parts: dict[str, list[pd.Series]] = field(default_factory=dict)
+    n: int = 0
+    dropped: int = 0  # rows without any answer (blank lines, "Total" lines)
+
+    def add(self, key: str, values: pd.Series) -> None:
+        self.parts.setdefault(key, []).append(values.reset_index(drop=True))
+
+    def column(self, key: str) -> pd.Series:
+        parts = self.parts[key]
+        return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+class RawChunk:
+    """A block of data rows: column name -> raw cell values (numpy), without pandas' per-column cost."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.arrays = arrays
+        self.columns = list(arrays)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "RawChunk":
+        return cls({col: frame[col].to_numpy() for col in frame.columns})
+
+    def __len__(self) -> int:
+        return len(next(iter(self.arrays.values()))) if self.arrays else 0
+
+    def __getitem__(self, col: str) -> pd.Series:
+        return pd.Series(self.arrays[col], copy=False)
+
+    def array(self, col: str) -> np.ndarray:
+        return self.arrays[col]
+
+    def take(self, mask: np.ndarray) -> "RawChunk":
+        return RawChunk({col: arr[mask] for col, arr in self.arrays.items()})
+
+
+# ------------------------------------------------------------------------ sheet choice
+def candidate_sheets(source: Source, bank: QuestionBank, mapping: ColumnMapping | None = None) -> tuple[list[SheetCandidate], list[str]]:
+    """Sheets whose header names at least three survey questions; and the skipped sheets."""
+    found, skipped = [], []
+    wanted = set(mapping.sheets) if mapping and mapping.sheets else None
+    for info in source.sheets():
+        if wanted is not None and info.name not in wanted:
+            continue
+        if not info.visible and wanted is None:
+            skipped.append(f"{info.name} (hidden)")
+            continue
+        head = source.rows(info.name, limit=60)
+        if mapping and mapping.header_row:
+            h = mapping.header_row - 1
+        else:
+            h = find_header_row(head, lambda text: looks_like_question_header(text, bank))
+        if h is None or h >= len(head):
+            skipped.append(info.name)
+            continue
+        names = [str(v).strip() for v in head[h]]
+        hint = _year_in(info.name) or mapping and mapping.year
+        years = [hint] if hint else list(bank.years)
+        questions = max(sum(1 for n in names if n and (match_column(n, y, bank).item or _mapped_question(mapping, n)))
+                        for y in years)
+        if questions >= MIN_QUESTION_COLUMNS or (wanted is not None):
+            found.append(SheetCandidate(info.name, h, names, questions, _year_in(info.name)))
+        else:
+            skipped.append(info.name)
+    return found, skipped
+
+
+def _mapped_question(mapping: ColumnMapping | None, name: str) -> bool:
+    spec = mapping.role(name) if mapping else None
+    return bool(spec and spec["role"] == "question")
+
+
+def _year_in(text: str) -> int | None:
+    years = set(int(y) for y in YEAR_IN_TEXT.findall(text or ""))
+    return years.pop() if len(years) == 1 else None
+
+
+# ------------------------------------------------------------------------ table chunks
+def _chunks(source: Source, sheet: SheetCandidate, progress: Progress | None) -> Iterator[RawChunk]:
+    """The sheet's data rows as DataFrames of raw values (one for workbooks, several for big CSVs)."""
+    if source.is_text:
+        names = header_names(source.path, source.text_rows(sheet.header_row + 1)[sheet.header_row])
+        total = max(1, source.path.stat().st_size)
+        reader = pd.read_csv(
+            source.path, sep=source.delimiter, encoding=source.encoding, skiprows=sheet.header_row + 1,
+            header=None, names=names, chunksize=CSV_CHUNK_ROWS, skip_blank_lines=True, keep_default_na=True,
+            low_memory=False, encoding_errors="replace", compression=source.compression,
+        )
+        done = 0
+        try:
+            for chunk in reader:
+                done += len(chunk)
+                if progress:
+                    # bytes are not known per chunk; rows against a rough rows-per-byte estimate
+                    progress(min(0.95, done * (len(names) * 2.5) / total), f"Reading {source.name}: {done:,} rows")
+                yield RawChunk.from_frame(chunk)
+        except pd.errors.ParserError as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            where = f" at line {int(line.group(1)) + sheet.header_row + 1}" if line else ""
+            raise ReadError(source.path, f"a row{where} has more cells than the header names") from None
+        finally:
+            reader.close()
+        return
+    if progress:
+        progress(0.05, f"Reading sheet '{sheet.name}' of {source.name}")
+    rows = source.rows(sheet.name)
+    if len(rows) >= EXCEL_MAX_ROWS:
+        raise ReadError(source.path, f"the sheet '{sheet.name}' fills all {EXCEL_MAX_ROWS:,} rows Excel allows, so the data "
+                        "were probably cut off when saved; export the full data as CSV instead")
+    header, data = rows[sheet.header_row], rows[sheet.header_row + 1:]
+    names = header_names(source.path, header, data)
+    width = len(names)
+    # drop empty rows (and trailing "Total" lines with nothing in most cells)
+    if progress:
+        progress(0.4, f"Sorting {len(data):,} rows into columns")
+    if not all(len(r) == width for r in data):
+        data = [(list(r) + [""] * width)[:width] for r in data]
+    # one C call builds the grid; columns are (strided) views of it. Rows without a single answer
+    # (blank lines, a trailing "Total" line) are dropped after decoding.
+    grid = np.array(data, dtype=object).reshape(len(data), width)
+    grid[grid == ""] = np.nan  # blank cells: one pass over the grid, so numeric columns convert in C
+    yield RawChunk(dict(zip(names, grid.T)))
+
+
+# ------------------------------------------------------------------------- the reader
+def read_respondents(
+    source: Source,
+    bank: QuestionBank,
+    *,
+    mapping: ColumnMapping | None = None,
+    ask_year: AskYear | None = None,
+    progress: Progress | None = None,
+) -> SurveyData:
+    candidates, skipped = candidate_sheets(source, bank, mapping)
+    if not candidates:
+        raise ReadError(source.path, "no sheet has a header row naming survey questions (such as q9a or the question "
+                        "wording); if the columns have other names, open it with a column mapping")
+    accumulators: dict[int, _Accumulator] = {}
+    plans: dict[int, ColumnPlan] = {}
+    locals_by_label: dict[str, str] = {}
+    local_scales: dict[str, dict[str, int] | None] = {}
+    warnings: list[str] = []
+    counts: dict[tuple[int, str], Counter] = {}
+    unmatched: dict[tuple[int, str], Counter] = {}
+    sheets_detail = []
+    for s_i, sheet in enumerate(candidates):
+        rows_in_sheet, years_in_sheet, year_from = 0, set(), ""
+        for chunk in _chunks(source, sheet, _scaled(progress, s_i, len(candidates), 0.0, 0.6)):
+            year_col = _year_column(chunk, mapping)
+            if year_col is not None:
+                years = pd.to_numeric(chunk[year_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                bad = np.isnan(years) | (years < 2000) | (years > 2100)
+                if bad.all():
+                    year_col = None
+                else:
+                    if bad.any():
+                        chunk, years = chunk.take(~bad), years[~bad]
+                    year_from = f"column '{year_col}'"
+            if year_col is None:
+                year, year_from = _sheet_year(source, sheet, mapping, ask_year)
+                years = np.full(len(chunk), year)
+            distinct = np.unique(years)
+            for year in distinct:
+                year = int(year)
+                part = chunk if len(distinct) == 1 else chunk.take(years == year)
+                if year not in plans:
+                    plans[year] = _plan_columns(source, part, year, bank, mapping, year_col, locals_by_label, local_scales)
+                acc = accumulators.setdefault(year, _Accumulator(year))
+                _decode_into(source, acc, part, plans[year], year, bank, mapping, local_scales, counts, unmatched)
+                rows_in_sheet += len(part)
+                years_in_sheet.add(year)
+        sheets_detail.append({"name": sheet.name, "header_row": sheet.header_row + 1, "rows": rows_in_sheet,
+                              "years": sorted(years_in_sheet), "year_from": year_from})
+        if rows_in_sheet == 0:
+            warnings.append(f"The sheet '{sheet.name}' has a header but no data rows.")
+    for year, acc in sorted(accumulators.items()):
+        if acc.dropped:
+            warnings.append(f"{year}: {acc.dropped} row(s) with no answer to any question were left out "
+                            "(blank lines or totals).")
+    if not accumulators or all(acc.n == 0 for acc in accumulators.values()):
+        raise ReadError(source.path, "it has a header row but no respondents' rows under it")
+    if source.format in ("xlsx", "xlsm"):
+        _check_uncalculated_formulas(source, candidates, accumulators, plans)
+
+    for (year, column), counter in sorted(counts.items()):
+        total = sum(counter.values())
+        examples = ", ".join(f"{_fmt(v)} x{c}" for v, c in counter.most_common(3))
+        warnings.append(f"{year} column '{column}': {total} answer(s) were not codes on the question's scale "
+                        f"({examples}); they are treated as missing.")
+    for (year, column), counter in sorted(unmatched.items()):
+        total = sum(counter.values())
+        examples = ", ".join(f"'{v}' x{c}" for v, c in counter.most_common(3))
+        warnings.append(f"{year} column '{column}': {total} answer(s) were text that is not an answer label "
+                        f"({examples}); they are treated as missing.")
+
+    if progress:
+        progress(0.9, "Building the dataset")
+    blocks = []
+    for year in sorted(accumulators):
+        acc, plan = accumulators[year], plans[year]
+        block = YearBlock(year=year, n=acc.n)
+        for col, target in plan.questions.items():
+            block.answers[target] = acc.column(col)
+        for col in plan.breakdowns:
+            block.breakdowns[col] = acc.column(col)
+        for col, lid in plan.local.items():
+            block.local[lid] = acc.column(col)
+        if plan.weight:
+            block.weight = acc.column(plan.weight)
+        blocks.append(block)
+    table = combine_years([harmonise_block(b, bank) for b in blocks], bank)
+    breakdowns = tuple(dict.fromkeys(b for p in plans.values() for b in p.breakdowns))
+    local_questions = {}
+    for label, lid in locals_by_label.items():
+        present = table[lid].notna()
+        local_questions[lid] = LocalQuestion(
+            id=lid, label=label, years=tuple(int(y) for y in sorted(table.loc[present, "year"].unique())),
+            codes=tuple(int(c) for c in sorted(table[lid].dropna().unique())),
+        )
+    details = {
+        "sheets": sheets_detail,
+        "skipped_sheets": skipped,
+        "questions_by_year": {
+            year: {col: {"item": target, "code": _code_of(bank, target, year), "how": plans[year].how.get(col, "")}
+                   for col, target in plans[year].questions.items()}
+            for year in sorted(plans)
+        },
+        "unrecognised": sorted({c for p in plans.values() for c in p.ignored}),
+        "local_columns": {str(col): next(label for label, i in locals_by_label.items() if i == lid)
+                          for p in plans.values() for col, lid in p.local.items()},
+        "weight_column": next((str(p.weight) for p in plans.values() if p.weight), None),
+        "notes": sorted({n for p in plans.values() for n in p.notes}),
+    }
+    if progress:
+        progress(1.0, "Done")
+    return SurveyData(
+        kind="respondents",
+        provenance=Provenance(path=str(source.path), kind="respondents", sheets=tuple(s.name for s in candidates)),
+        respondents=table,
+        breakdowns=breakdowns,
+        local_questions=local_questions,
+        warnings=tuple(warnings),
+        details=details,
+    )
+
+
+def _scaled(progress: Progress | None, i: int, n: int, lo: float, hi: float) -> Progress | None:
+    if progress is None:
+        return None
+    span = (hi - lo) / max(1, n)
+
+    def report(fraction: float, message: str) -> None:
+        progress(lo + span * (i + fraction), message)
+
+    return report
+
+
+def _fmt(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _code_of(bank: QuestionBank, target: str, year: int) -> str:
+    if target in bank.items:
+        return bank.item(target).code(year)
+    base, option = target.rsplit("_", 1)
+    return f"{bank.item(base).code(year)}_{option}"
+
+
+def _year_column(chunk: RawChunk, mapping: ColumnMapping | None) -> str | None:
+    for col in chunk.columns:
+        spec = mapping.role(col) if mapping else None
+        if spec and spec["role"] == "year":
+            return col
+    if mapping and mapping.year:
+        return None
+    for col in chunk.columns:
+        if YEAR_NAMES.match(str(col).strip()):
+            return col
+    return None
+
+
+def _sheet_year(source: Source, sheet: SheetCandidate, mapping: ColumnMapping | None, ask_year: AskYear | None) -> tuple[int, str]:
+    if mapping and mapping.year:
+        return mapping.year, "the column mapping"
+    if sheet.year_hint:
+        return sheet.year_hint, f"sheet name '{sheet.name}'"
+    from_file = _year_in(source.path.stem)
+    if from_file:
+        return from_file, "file name"
+    if ask_year is not None:
+        answer = ask_year(source.name, sheet.name)
+        if answer:
+            return int(answer), "asked"
+    raise ReadError(source.path, f"it does not say which survey year the sheet '{sheet.name}' holds (no Year column, "
+                    "and no year in the sheet or file name); add the year to the file name or use a column mapping")
+
+
+# --------------------------------------------------------------------- column planning
+def _plan_columns(source: Source, sample: RawChunk, year: int, bank: QuestionBank, mapping: ColumnMapping | None,
+                  year_col: str | None, locals_by_label: dict[str, str], local_scales: dict) -> ColumnPlan:
+    plan = ColumnPlan(year=year_col)
+    taken: dict[str, str] = {}
+    for col in sample.columns:
+        name = str(col)
+        if col == year_col:
+            continue
+        spec = mapping.role(name) if mapping else None
+        if spec:
+            role = spec["role"]
+            if role == "question":
+                item = spec.get("item", "")
+                if item not in bank.items:
+                    raise ReadError(source.path, f"the column mapping names an unknown question '{item}' for column '{name}'")
+                plan.questions[col], plan.how[col] = item, "mapping"
+            elif role == "breakdown":
+                plan.breakdowns.append(col)
+            elif role == "local":
+                label = spec.get("label") or name
+                locals_by_label.setdefault(label, next_local_id(set(locals_by_label.values())))
+                plan.local[col] = locals_by_label[label]
+                local_scales.setdefault(locals_by_label[label], _local_labels(sample[col], bank))
+            elif role == "weight":
+                plan.weight = col
+            elif role in ("ignore", "id"):
+                plan.ignored.append(name)
+            continue
+        match = match_column(name, year, bank)
+        if match.item:
+            if match.item in taken:
+                plan.notes.append(f"{year}: columns '{taken[match.item]}' and '{name}' both look like "
+                                  f"{match.item}; the first is used")
+                plan.ignored.append(name)
+                continue
+            taken[match.item] = name
+            plan.questions[col], plan.how[col] = match.item, match.how
+            if match.ambiguous:
+                plan.notes.append(f"{year}: column '{name}' is numbered like {match.ambiguous[0]} but worded like "
+                                  f"{match.item}; read by its wording")
+            continue
+        if match.ambiguous:
+            plan.notes.append(f"{year}: column '{name}' could be any of {', '.join(match.ambiguous)}; not used "
+                              "(name it by its question code, or use a column mapping)")
+            plan.ignored.append(name)
+            continue
+        if WEIGHT_NAMES.match(name) and plan.weight is None:
+            plan.weight = col
+        elif ID_NAMES.match(name):
+            plan.ignored.append(name)
+        elif is_breakdown_name(name):
+            plan.breakdowns.append(col)
+        else:
+            kind = _unknown_column_kind(sample[col], bank)
+            if kind == "local":
+                locals_by_label.setdefault(name, next_local_id(set(locals_by_label.values())))
+                plan.local[col] = locals_by_label[name]
+                local_scales.setdefault(locals_by_label[name], _local_labels(sample[col], bank))
+            elif kind == "breakdown":
+                plan.breakdowns.append(col)
+            else:
+                plan.ignored.append(name)
+    if len(plan.questions) < MIN_QUESTION_COLUMNS and not (mapping and mapping.columns):
+        raise ReadError(source.path, f"fewer than {MIN_QUESTION_COLUMNS} columns match {year} survey questions by code or wording")
+    return plan
+
+
+def _unknown_column_kind(values: pd.Series, bank: QuestionBank) -> str:
+    """local (a Likert-like question the trust added), breakdown (a few text groups), or ignore."""
+    values = values.iloc[:5000]  # a sample decides
+    if values.dtype == object:
+        arr = values.to_numpy(dtype=object)
+        filled = values[~((arr == "") | pd.isna(arr))]
+    else:
+        filled = values.dropna()
+    if len(filled) == 0:
+        return "ignore"
+    numbers = pd.to_numeric(filled, errors="coerce")
+    share_numeric = numbers.notna().mean()
+    numbers = numbers[~numbers.isin(list(bank.missing_codes))]  # 99 = no answer
+    if share_numeric >= 0.95 and len(numbers):
+        whole = (numbers.dropna() % 1 == 0).all()
+        distinct = numbers.dropna().unique()
+        if whole and len(distinct) <= 11 and distinct.min() >= 0 and distinct.max() <= 10 and len(filled) >= 10:
+            return "local"
+        return "ignore"  # ids, hours, free numbers
+    if _local_labels(filled, bank):
+        return "local"
+    distinct = filled.astype(str).str.strip().nunique()
+    if distinct <= 200 and distinct <= max(2, 0.5 * len(filled)):
+        return "breakdown"
+    return "ignore"  # free text (comments) or identifiers
+
+
+def _local_labels(values: pd.Series, bank: QuestionBank) -> dict[str, int] | None:
+    """If a column's text answers are an agreement/frequency/satisfaction scale: that label table."""
+    if values.dtype != object:
+        return None
+    values = values.iloc[:5000]
+    numbers, is_text = to_floats(values)
+    if is_text.sum() <= 0.5 * max(1, (~np.isnan(numbers)).sum() + is_text.sum()):
+        return None
+    texts = values[is_text].astype(str).str.strip()
+    texts = texts[texts != ""]
+    if len(texts) == 0 or pd.to_numeric(texts, errors="coerce").notna().mean() > 0.5:
+        return None
+    distinct = {_fold(t) for t in texts.unique()}
+    for sid in LOCAL_SCALES:
+        table = label_lookup(bank.scales[sid])
+        if len(distinct & set(table)) >= 0.9 * len(distinct):
+            return table
+    return None
+
+
+# ---------------------------------------------------------------------------- decoding
+def _decode_into(source: Source, acc: _Accumulator, part: RawChunk, plan: ColumnPlan, year: int,
+                 bank: QuestionBank, mapping: ColumnMapping | None, local_scales: dict,
+                 counts: dict, unmatched: dict) -> None:
+    extra = mapping.labels if mapping else {}
+    decoded_columns: dict[str, pd.Series] = {}
+    for col, target in plan.questions.items():
+        if target in bank.items:
+            scale = bank.item(target).scale(year)
+            valid = set(scale.codes)
+            labels = label_lookup(scale, extra)
+        else:  # multi-select grounds: ticked 1, not ticked 0 (some files: blank)
+            valid, labels = {0, 1}, {"yes": 1, "ticked": 1, "selected": 1, "no": 0, "not ticked": 0}
+        decoded = decode_answers(part.array(col), valid, bank.missing_codes, labels)
+        if decoded.answered >= 5 and decoded.n_unmatched_text > 0.5 * decoded.answered:
+            example = decoded.unmatched_text.most_common(1)[0][0]
+            raise ReadError(source.path, f"the column '{col}' should hold answer codes or answer labels for "
+                            f"{_code_of(bank, target, year)} but holds free text (for example '{example[:40]}')")
+        if decoded.out_of_scale:
+            counts.setdefault((year, str(col)), Counter()).update(decoded.out_of_scale)
+        if decoded.unmatched_text:
+            unmatched.setdefault((year, str(col)), Counter()).update(decoded.unmatched_text)
+        decoded_columns[col] = decoded.codes
+    for col, lid in plan.local.items():
+        decoded = decode_answers(part.array(col), set(range(0, 11)), bank.missing_codes, local_scales.get(lid) or {})
+        decoded_columns[col] = decoded.codes
+    # a row with no answer at all is a blank line or a "Total" line, not a respondent
+    answered = np.zeros(len(part), dtype=bool)
+    for codes in decoded_columns.values():
+        answered |= ~codes.array._mask
+    keep = None if answered.all() else answered
+    if keep is not None:
+        acc.dropped += int((~keep).sum())
+        part = part.take(keep)
+    for col, codes in decoded_columns.items():
+        acc.add(col, codes if keep is None else codes[keep].reset_index(drop=True))
+    for col in plan.breakdowns:
+        acc.add(col, _group_labels(part[col]))
+    if plan.weight:
+        acc.add(plan.weight, pd.to_numeric(part[plan.weight], errors="coerce").astype(float))
+    acc.n += len(part)
+
+
+def _group_labels(values: pd.Series) -> pd.Series:
+    """Breakdown cells as trimmed text (a team coded 101 is "101", not "101.0"); blanks are NA."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.astype(float)
+        whole = numbers.dropna().mod(1).eq(0).all()
+        return (numbers.astype("Int64") if whole else numbers).astype("string")
+    arr = values.to_numpy(dtype=object)
+    uniques, inverse = np.unique(arr.astype(str), return_inverse=True)
+    labels = np.array([None if u.strip() in ("", "nan", "None") else
+                       (u[:-2] if u.endswith(".0") and u[:-2].lstrip("-").isdigit() else u.strip()) for u in uniques],
+                      dtype=object)
+    return pd.Series(labels[inverse], index=values.index, dtype="string")
+
+
+def _check_uncalculated_formulas(source: Source, candidates, accumulators, plans) -> None:
+    """Formulas saved without their results (files written by scripts) read as blank: say so."""
+    empty_cols = []
+    for year, acc in accumulators.items():
+        for col in plans[year].questions:
+            if acc.column(col).isna().all():
+                empty_cols.append(col)
+    if not empty_cols:
+        return
+    import zipfile
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(source.raw_bytes())) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = zf.read(name)
+                if re.search(rb"<c [^>]*>\s*<f[ >][^<]*(</f>)?\s*</c>", xml) or re.search(rb"<f[^>]*/>\s*</c>", xml):
+                    raise ReadError(source.path, "it holds formulas whose results were never calculated (the file was "
+                                    "written by a program, not saved by Excel); open it in Excel, save it, and try again")

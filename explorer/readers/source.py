@@ -1,0 +1,321 @@
+"""Open a spreadsheet file read-only, find out what format it really is, decrypt it in memory.
+
+The user's file is opened once, for reading, and never written: workbooks are read into memory
+(and decrypted there when password-protected); CSV/text files are read by pandas from the path.
+The format is decided from the content, not the file name, so a renamed PDF or a web page saved
+as ".xls" gets a clear sentence instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from explorer.readers.errors import PasswordRequired, ReadError, WrongPassword
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+EXCEL_MAX_ROWS = 1_048_576
+SNIFF_BYTES = 256 * 1024
+
+PasswordSource = str | Callable[[str], str | None] | None
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    name: str
+    visible: bool = True
+
+
+@dataclass
+class Source:
+    """A spreadsheet opened for reading. Workbooks are held in memory; text files stay on disk."""
+
+    path: Path
+    format: str  # xlsx | xlsm | xls | ods | csv
+    encrypted: bool = False
+    encoding: str | None = None  # csv only
+    delimiter: str | None = None  # csv only
+    compression: str | None = None  # csv only: "gzip" for .csv.gz
+    _workbook: CalamineWorkbook | None = field(default=None, repr=False)
+    _data: bytes | None = field(default=None, repr=False)
+    _sheet_cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def is_text(self) -> bool:
+        return self.format == "csv"
+
+    def sheets(self) -> list[SheetInfo]:
+        if self.is_text:
+            return [SheetInfo(self.path.stem)]
+        out = []
+        for meta in self._workbook.sheets_metadata:
+            if "WorkSheet" not in str(meta.typ):
+                continue  # chart sheets, macro sheets
+            out.append(SheetInfo(meta.name, visible="Visible" in str(meta.visible) and "Hidden" not in str(meta.visible)))
+        return out
+
+    def _sheet(self, name: str):
+        if name not in self._sheet_cache:
+            try:
+                self._sheet_cache[name] = self._workbook.get_sheet_by_name(name)
+            except CalamineError as exc:
+                raise ReadError(self.path, f"the sheet '{name}' is damaged ({_short(exc)})") from None
+        return self._sheet_cache[name]
+
+    def sheet_size(self, name: str) -> tuple[int, int]:
+        if self.is_text:
+            raise ValueError("a text file has no sheet size before it is read")
+        sheet = self._sheet(name)
+        return sheet.total_height, sheet.total_width
+
+    def rows(self, name: str, limit: int | None = None) -> list[list]:
+        """Cell values of a sheet, top to bottom (``limit`` rows at most). Blank cells are ''."""
+        if self.is_text:
+            return self.text_rows(limit)
+        sheet = self._sheet(name)
+        try:
+            if limit is None:
+                return sheet.to_python(skip_empty_area=False)
+            return sheet.to_python(skip_empty_area=False, nrows=limit)
+        except CalamineError as exc:
+            raise ReadError(self.path, f"the sheet '{name}' is damaged ({_short(exc)})") from None
+
+    def iter_rows(self, name: str) -> Iterator[list]:
+        if self.is_text:
+            raise ValueError("read text files with pandas, not row by row")
+        return self._sheet(name).iter_rows()
+
+    def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        if self.is_text:
+            return []
+        ranges = self._sheet(name).merged_cell_ranges
+        return list(ranges or [])
+
+    def text_rows(self, limit: int | None = 60) -> list[list[str]]:
+        """The first rows of a CSV/text file, parsed with its own delimiter and encoding."""
+        opener = gzip.open if self.compression == "gzip" else open
+        with opener(self.path, "rt", encoding=self.encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            out = []
+            for row in reader:
+                out.append(row)
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
+
+    def raw_bytes(self) -> bytes:
+        """The (decrypted) workbook bytes, for checks calamine cannot make (formula cells)."""
+        return self._data or b""
+
+    def close(self) -> None:
+        if self._workbook is not None:
+            self._workbook.close()
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]
+
+
+# ---------------------------------------------------------------------------- opening
+def open_source(path: str | Path, password: PasswordSource = None) -> Source:
+    """Open ``path`` read-only as a spreadsheet; raise :class:`ReadError` with one clear sentence."""
+    path = Path(path)
+    data = _read_bytes(path)
+    if not data:
+        raise ReadError(path, "the file is empty")
+    head = data[:8]
+    if head.startswith(ZIP_MAGIC) or head.startswith(b"PK\x05\x06"):
+        return _open_zip(path, data)
+    if head == OLE_MAGIC:
+        return _open_ole(path, data, password)
+    if head.startswith(b"\x1f\x8b"):  # a gzip-compressed text table (.csv.gz)
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                text_head = gz.read(SNIFF_BYTES)
+        except (OSError, EOFError):
+            raise ReadError(path, "the compressed file is damaged or incomplete") from None
+        source = _open_text(path, text_head)
+        source.compression = "gzip"
+        return source
+    return _open_text(path, data)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:  # read-only: the user's file is never written
+            return fh.read()
+    except FileNotFoundError:
+        raise ReadError(path, "the file does not exist (it may have been moved or renamed)") from None
+    except IsADirectoryError:
+        raise ReadError(path, "it is a folder, not a file") from None
+    except PermissionError:
+        raise ReadError(path, "another program has locked the file or you may not read it; close it there and try again") from None
+    except OSError as exc:
+        raise ReadError(path, f"the file could not be read ({exc.strerror or exc})") from None
+
+
+def _calamine(path: Path, data: bytes, fmt: str) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several error types for damaged files
+        kind = {"ods": "OpenDocument", "xls": "Excel 97-2003"}.get(fmt, "Excel")
+        raise ReadError(path, f"the {kind} file is damaged or incomplete ({_short(exc)})") from None
+
+
+def _open_zip(path: Path, data: bytes) -> Source:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            mimetype = zf.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
+            manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError):
+        raise ReadError(path, "the file is damaged or incomplete (it may not have finished copying or downloading)") from None
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        if "xl/workbook.bin" in names:
+            raise ReadError(path, "it is an Excel binary workbook (.xlsb); save it as .xlsx from Excel and open that")
+        fmt = "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
+    elif mimetype == "application/vnd.oasis.opendocument.spreadsheet":
+        if b"encryption-data" in manifest:
+            raise ReadError(path, "it is a password-protected OpenDocument file; save a copy without a password and open that")
+        fmt = "ods"
+    elif "word/document.xml" in names or mimetype.endswith(".text"):
+        raise ReadError(path, "it is a word-processor document, not a spreadsheet")
+    elif any(n.startswith("ppt/") for n in names):
+        raise ReadError(path, "it is a PowerPoint presentation, not a spreadsheet")
+    else:
+        raise ReadError(path, "it is a zip archive that holds no spreadsheet (unzip it and open the spreadsheet inside)")
+    return Source(path=path, format=fmt, _workbook=_calamine(path, data, fmt), _data=data)
+
+
+def _open_ole(path: Path, data: bytes, password: PasswordSource) -> Source:
+    import olefile  # a dependency of msoffcrypto-tool
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        streams = {"/".join(s) for s in ole.listdir()}
+        ole.close()
+    except Exception:  # noqa: BLE001 - any failure here means a damaged container
+        raise ReadError(path, "the file is damaged or incomplete (it may not have finished copying or downloading)") from None
+    if "EncryptionInfo" in streams and "EncryptedPackage" in streams:
+        decrypted = _decrypt(path, data, password)
+        source = _open_zip(path, decrypted)
+        source.encrypted = True
+        return source
+    if "Workbook" in streams or "Book" in streams:
+        if _xls_is_encrypted(data):
+            decrypted = _decrypt(path, data, password)
+            return Source(path=path, format="xls", encrypted=True, _workbook=_calamine(path, decrypted, "xls"), _data=decrypted)
+        return Source(path=path, format="xls", _workbook=_calamine(path, data, "xls"), _data=data)
+    if "WordDocument" in streams:
+        raise ReadError(path, "it is a Word document, not a spreadsheet")
+    raise ReadError(path, "it is an Office file that holds no spreadsheet")
+
+
+def _xls_is_encrypted(data: bytes) -> bool:
+    try:
+        import msoffcrypto
+
+        return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
+    except Exception:  # noqa: BLE001 - if msoffcrypto cannot tell, calamine will report problems
+        return False
+
+
+def _decrypt(path: Path, data: bytes, password: PasswordSource) -> bytes:
+    import msoffcrypto
+    from msoffcrypto.exceptions import DecryptionError, InvalidKeyError
+
+    secret = password(path.name) if callable(password) else password
+    if not secret:
+        raise PasswordRequired(path)
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data))
+        office.load_key(password=secret)
+        out = io.BytesIO()  # decrypted in memory only: never written to disk
+        office.decrypt(out)
+    except InvalidKeyError:
+        raise WrongPassword(path) from None
+    except DecryptionError as exc:
+        if "password" in str(exc).lower() or "key" in str(exc).lower():
+            raise WrongPassword(path) from None
+        raise ReadError(path, f"it could not be decrypted ({_short(exc)})") from None
+    except Exception as exc:  # noqa: BLE001 - unsupported encryption and damaged containers
+        raise ReadError(path, f"it could not be decrypted ({_short(exc)})") from None
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------- text
+_NOT_TEXT = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def _open_text(path: Path, data: bytes) -> Source:
+    head = data[:SNIFF_BYTES]
+    if head.startswith(b"%PDF"):
+        raise ReadError(path, "it is a PDF document, not a spreadsheet")
+    if head[:4] in (b"\x89PNG", b"GIF8") or head[:3] == b"\xff\xd8\xff":
+        raise ReadError(path, "it is a picture, not a spreadsheet")
+    encoding = _detect_encoding(head)
+    if encoding is None:
+        raise ReadError(path, "it is not a spreadsheet or a text table (it holds binary data)")
+    text = head.decode(encoding, errors="replace")
+    lowered = text.lstrip()[:2000].lower()
+    if lowered.startswith(("<!doctype html", "<html")) or "<table" in lowered[:2000]:
+        raise ReadError(path, "it is a web page saved with a spreadsheet name; open it in Excel and save it as .xlsx")
+    if lowered.startswith("<?xml"):
+        raise ReadError(path, "it is an XML file, not a spreadsheet Excel or LibreOffice saved as .xlsx, .xls, .ods or .csv")
+    delimiter = _detect_delimiter(text, path)
+    return Source(path=path, format="csv", encoding=encoding, delimiter=delimiter)
+
+
+def _detect_encoding(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if _NOT_TEXT.search(head):
+        return None
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a multi-byte character cut by the sniffing window
+            return "utf-8"
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def _detect_delimiter(text: str, path: Path) -> str:
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if not lines:
+        raise ReadError(path, "the file holds no rows")
+    best, best_score = ",", -1.0
+    for delim in (",", "\t", ";", "|"):
+        counts = [len(next(csv.reader([line], delimiter=delim))) for line in lines]
+        wide = [c for c in counts if c > 1]
+        if not wide:
+            continue
+        common = max(set(wide), key=wide.count)
+        score = wide.count(common) * common
+        if score > best_score:
+            best, best_score = delim, score
+    if best_score < 0:
+        # one column: still a table (a single list of answers), comma is as good as any
+        return ","
+    return best
