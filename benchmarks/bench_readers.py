@@ -56,7 +56,14 @@ def make_respondent_xlsx() -> None:
     ws.append(["Respondent ID", "Directorate", "Staff group", *codes])
     dirs = np.array(["Medicine", "Surgery", "Corporate", "Estates and Facilities"], dtype=object)
     groups = np.array(["Nursing and Midwifery Registered", "Medical and Dental", "Administrative and Clerical"], dtype=object)
-    answers = rng.integers(1, 6, size=(20_000, 120)).astype(float)
+    from explorer.core.questionbank import load_bank
+
+    bank = load_bank()
+    answers = np.empty((20_000, 120))
+    for j, code in enumerate(codes):  # each question's own answer codes (yes/no items have 1-2)
+        item = bank.by_code(2024, code)
+        options = np.array(item.scale(2024).codes if item else [1, 2, 3, 4, 5], dtype=float)
+        answers[:, j] = rng.choice(options, size=20_000)
     answers[rng.random(answers.shape) < 0.03] = np.nan
     for i in range(20_000):
         row = [f"R{i:06d}", dirs[i % 4], groups[i % 3]]

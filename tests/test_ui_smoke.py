@@ -51,3 +51,26 @@ def test_pyqtgraph_exports_png_and_svg(qtbot, tmp_path):
     assert (tmp_path / "chart.png").stat().st_size > 1000
     svg = (tmp_path / "chart.svg").read_text(encoding="utf-8")
     assert "<svg" in svg and svg.count("<path") >= 1
+
+
+def test_password_and_year_are_asked_for_then_the_file_opens(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from explorer.ui.main import MainWindow
+    from tests import readers_fixtures as fx
+
+    plain = fx.write_respondent_xlsx(tmp_path / "plain.xlsx", year_sheet="Results")
+    locked = fx.encrypt_xlsx(plain, tmp_path / "locked.xlsx", "pa55")
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: asked.append("password") or ("pa55", True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: asked.append("year") or (2023, True))
+    window = MainWindow(None)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.data is not None, timeout=20000)
+    window.data = None
+    window.start_loading(str(locked))
+    qtbot.waitUntil(lambda: window.data is not None, timeout=20000)
+    assert asked == ["password", "year"]
+    assert window.data.respondents_by_year() == {2023: fx.N_RESPONDENTS}
+    assert window.table.item(0, 1).text() == str(fx.N_RESPONDENTS)
+    assert "locked.xlsx" in window.windowTitle()

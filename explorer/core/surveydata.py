@@ -146,7 +146,7 @@ def harmonise_block(block: YearBlock, bank: QuestionBank) -> pd.DataFrame:
         out[target] = codes.astype("Int8")
     for local_id, codes in block.local.items():
         out[local_id] = codes.reset_index(drop=True).astype("Int8")
-    return pd.DataFrame(out, index=pd.RangeIndex(n))
+    return pd.DataFrame(out, index=pd.RangeIndex(n), copy=False)
 
 
 def demographic_categories(bank: QuestionBank) -> dict[str, list[str]]:

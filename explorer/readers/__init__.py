@@ -15,12 +15,12 @@ from pathlib import Path
 from explorer.core.progress import Progress
 from explorer.core.questionbank import QuestionBank, load_bank
 from explorer.core.surveydata import SurveyData
-from explorer.readers.errors import PasswordRequired, ReadError, WrongPassword
+from explorer.readers.errors import PasswordRequired, ReadError, WrongPassword, YearUnknown
 from explorer.readers.mapping import ColumnMapping, MappingError
 from explorer.readers.source import PasswordSource, Source, open_source
 
-__all__ = ["open_survey", "sniff", "Sniffed", "ReadError", "PasswordRequired", "WrongPassword", "ColumnMapping",
-           "MappingError"]
+__all__ = ["open_survey", "sniff", "Sniffed", "ReadError", "PasswordRequired", "WrongPassword", "YearUnknown",
+           "ColumnMapping", "MappingError"]
 
 KIND_NAMES = {
     "respondents": "respondent-level results (one row per respondent)",

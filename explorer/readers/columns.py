@@ -46,12 +46,14 @@ class Match:
 
 
 @cache
-def _wording_index(bank: QuestionBank, year: int) -> tuple[dict[str, str], list[tuple[str, str]], dict[str, str]]:
-    """(exact folded wording -> item, [(folded text, item)] for partial matches, alias -> item)."""
+def _wording_index(bank: QuestionBank, year: int) -> tuple[dict[str, str], list[tuple[str, str]], dict[str, str], dict[str, set[str]]]:
+    """(exact folded wording -> item, [(folded text, item)] for partial matches, alias -> item,
+    texts several items share -> those items)."""
     exact: dict[str, str] = {}
     partial: list[tuple[str, str]] = []
     aliases: dict[str, str] = {}
     shared: set[str] = set()
+    owners: dict[str, set[str]] = {}
     for item in bank.items.values():
         if not item.asked_in(year):
             continue
@@ -63,6 +65,7 @@ def _wording_index(bank: QuestionBank, year: int) -> tuple[dict[str, str], list[
             if t in exact and exact[t] != item.id:
                 shared.add(t)
             exact[t] = item.id
+            owners.setdefault(t, set()).add(item.id)
         for alias in item.aliases:
             aliases[_fold(alias)] = item.id
     for t in shared:  # "Managers", "Other colleagues": only with their stem
@@ -71,7 +74,7 @@ def _wording_index(bank: QuestionBank, year: int) -> tuple[dict[str, str], list[
         if len(t) >= 15:
             partial.append((t, iid))
     partial.sort(key=lambda p: -len(p[0]))
-    return exact, partial, aliases
+    return exact, partial, aliases, {t: owners[t] for t in shared}
 
 
 def match_column(name: str, year: int, bank: QuestionBank) -> Match:
@@ -97,7 +100,7 @@ def match_column(name: str, year: int, bank: QuestionBank) -> Match:
 
 
 def _match_wording(name: str, year: int, bank: QuestionBank) -> Match:
-    exact, partial, aliases = _wording_index(bank, year)
+    exact, partial, aliases, shared = _wording_index(bank, year)
     folded = _fold(name)
     if not folded:
         return Match(None)
@@ -105,6 +108,8 @@ def _match_wording(name: str, year: int, bank: QuestionBank) -> Match:
         return Match(aliases[folded], "name")
     if folded in exact:
         return Match(exact[folded], "wording")
+    if folded in shared:
+        return Match(None, ambiguous=tuple(sorted(shared[folded])))
     if len(folded) < 15:
         return Match(None)
     # the header contains a question's full wording (e.g. with its stem or a prefix)...

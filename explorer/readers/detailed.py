@@ -19,7 +19,7 @@ import pandas as pd
 from explorer.core.progress import Progress
 from explorer.core.questionbank import QuestionBank, _fold, normalise_code
 from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
-from explorer.readers.errors import ReadError
+from explorer.readers.errors import ReadError, YearUnknown
 from explorer.readers.grid import cell_text
 from explorer.readers.source import Source
 from explorer.readers.tables import concat_aggregates, to_numbers
@@ -63,8 +63,7 @@ def _survey_year(source: Source, sheets: list[str], ask_year) -> int:
         answer = ask_year(source.name, sheets[0])
         if answer:
             return int(answer)
-    raise ReadError(source.path, "it does not say which survey year it holds (not in its titles or file name); "
-                    "add the year to the file name")
+    raise YearUnknown(source.path, sheets[0])
 
 
 def _question_spans(source: Source, sheet: str, title_row: list, width: int) -> list[str]:

@@ -21,6 +21,15 @@ class PasswordRequired(ReadError):
         super().__init__(path, "it is password-protected; give its password to open it")
 
 
+class YearUnknown(ReadError):
+    """Nothing in the file says which survey year it holds (the UI asks and tries again)."""
+
+    def __init__(self, path: str | Path, sheet: str) -> None:
+        self.sheet = sheet
+        super().__init__(path, f"it does not say which survey year the sheet '{sheet}' holds (no Year column, and no "
+                         "year in the sheet or file name); add the year to the file name or use a column mapping")
+
+
 class WrongPassword(ReadError):
     def __init__(self, path: str | Path) -> None:
         super().__init__(path, "the password is not correct")

@@ -17,7 +17,7 @@ import pandas as pd
 from explorer.core.progress import Progress
 from explorer.core.questionbank import QuestionBank, _fold, normalise_code
 from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
-from explorer.readers.errors import ReadError
+from explorer.readers.errors import ReadError, YearUnknown
 from explorer.readers.grid import cell_text, find_header_row
 from explorer.readers.mapping import ColumnMapping
 from explorer.readers.source import Source
@@ -114,8 +114,7 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
             if year is None and ask_year is not None:
                 year = ask_year(source.name, sheet)
             if year is None:
-                raise ReadError(source.path, f"the sheet '{sheet}' has no Year column and no year in its name or the "
-                                "file name; add a Year column or use a column mapping")
+                raise YearUnknown(source.path, sheet)
             years = pd.Series(float(year), index=table.index)
         keep = years.between(2000, 2100)
         if not keep.all():

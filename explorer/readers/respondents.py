@@ -27,13 +27,13 @@ from explorer.readers.columns import (
     next_local_id,
 )
 from explorer.readers.decode import decode_answers, label_lookup, to_floats
-from explorer.readers.errors import ReadError
+from explorer.readers.errors import ReadError, YearUnknown
 from explorer.readers.grid import find_header_row, header_names, is_blank
 from explorer.readers.mapping import ColumnMapping
 from explorer.readers.source import EXCEL_MAX_ROWS, Source
 
 YEAR_IN_TEXT = re.compile(r"(?<![\d])(20[1-4]\d)(?![\d])")
-CSV_CHUNK_ROWS = 200_000
+CSV_CHUNK_ROWS = 50_000  # small chunks keep peak memory near the final table's size
 MIN_QUESTION_COLUMNS = 3
 LOCAL_SCALES = ("agree5", "freq5", "satisfaction5")  # label sets a local question may use
 
@@ -62,8 +62,18 @@ class _Accumulator:
         self.parts.setdefault(key, []).append(values.reset_index(drop=True))
 
     def column(self, key: str) -> pd.Series:
-        parts = self.parts[key]
-        return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        """The whole column; its chunks are released as it is built (peak memory ~ one column)."""
+        parts = self.parts.pop(key)
+        if len(parts) == 1:
+            return parts[0]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            from pandas.api.types import union_categoricals
+
+            return pd.Series(union_categoricals([p.array for p in parts]))
+        return pd.concat(parts, ignore_index=True)
+
+    def peek_all_missing(self, key: str) -> bool:
+        return all(p.isna().all() for p in self.parts.get(key, []))
 
 
 class RawChunk:
@@ -233,10 +243,10 @@ def read_respondents(
         if acc.dropped:
             warnings.append(f"{year}: {acc.dropped} row(s) with no answer to any question were left out "
                             "(blank lines or totals).")
+    if source.format in ("xlsx", "xlsm"):
+        _check_uncalculated_formulas(source, accumulators, plans)
     if not accumulators or all(acc.n == 0 for acc in accumulators.values()):
         raise ReadError(source.path, "it has a header row but no respondents' rows under it")
-    if source.format in ("xlsx", "xlsm"):
-        _check_uncalculated_formulas(source, candidates, accumulators, plans)
 
     for (year, column), counter in sorted(counts.items()):
         total = sum(counter.values())
@@ -347,8 +357,7 @@ def _sheet_year(source: Source, sheet: SheetCandidate, mapping: ColumnMapping | 
         answer = ask_year(source.name, sheet.name)
         if answer:
             return int(answer), "asked"
-    raise ReadError(source.path, f"it does not say which survey year the sheet '{sheet.name}' holds (no Year column, "
-                    "and no year in the sheet or file name); add the year to the file name or use a column mapping")
+    raise YearUnknown(source.path, sheet.name)
 
 
 # --------------------------------------------------------------------- column planning
@@ -510,27 +519,31 @@ def _decode_into(source: Source, acc: _Accumulator, part: RawChunk, plan: Column
 
 
 def _group_labels(values: pd.Series) -> pd.Series:
-    """Breakdown cells as trimmed text (a team coded 101 is "101", not "101.0"); blanks are NA."""
+    """Breakdown cells as a categorical of trimmed text (team 101 is "101", not "101.0"); blanks NA."""
     if pd.api.types.is_numeric_dtype(values.dtype):
         numbers = values.astype(float)
         whole = numbers.dropna().mod(1).eq(0).all()
-        return (numbers.astype("Int64") if whole else numbers).astype("string")
-    arr = values.to_numpy(dtype=object)
-    uniques, inverse = np.unique(arr.astype(str), return_inverse=True)
-    labels = np.array([None if u.strip() in ("", "nan", "None") else
-                       (u[:-2] if u.endswith(".0") and u[:-2].lstrip("-").isdigit() else u.strip()) for u in uniques],
-                      dtype=object)
-    return pd.Series(labels[inverse], index=values.index, dtype="string")
+        return (numbers.astype("Int64") if whole else numbers).astype("string").astype("category")
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    cleaned = []
+    for u in uniques:
+        text = str(int(u)) if isinstance(u, float) and u.is_integer() else str(u).strip()
+        cleaned.append(None if text in ("", "nan", "None") else text)
+    # distinct raw values may clean to the same label ("Surgery " and "Surgery")
+    categories = list(dict.fromkeys(c for c in cleaned if c is not None))
+    position = {c: i for i, c in enumerate(categories)}
+    remap = np.array([position[c] if c is not None else -1 for c in cleaned] + [-1], dtype=np.int32)
+    return pd.Series(pd.Categorical.from_codes(remap[codes], categories=categories))
 
 
-def _check_uncalculated_formulas(source: Source, candidates, accumulators, plans) -> None:
-    """Formulas saved without their results (files written by scripts) read as blank: say so."""
-    empty_cols = []
-    for year, acc in accumulators.items():
-        for col in plans[year].questions:
-            if acc.column(col).isna().all():
-                empty_cols.append(col)
-    if not empty_cols:
+def _check_uncalculated_formulas(source: Source, accumulators, plans) -> None:
+    """Formulas saved without their results (files written by scripts) read as blank: say so.
+
+    Only looked for when something reads as blank (no rows, or a question column with no answer),
+    so ordinary files pay nothing for it."""
+    suspicious = any(acc.n == 0 for acc in accumulators.values()) or any(
+        acc.peek_all_missing(col) for year, acc in accumulators.items() for col in plans[year].questions)
+    if not suspicious:
         return
     import zipfile
     import io

@@ -1,6 +1,7 @@
 """The desktop window.
 
-This first version opens a dataset (the demo by default) in a worker, with progress and cancel,
+This version opens a dataset (the demo by default, or any file the readers understand) in a
+worker, with progress and cancel, asks for a password or a survey year when the file needs one,
 and shows what was loaded. The lens pages (trust, bullying, morale), filters and the board pack are
 built on the engine's Results in later versions.
 """
@@ -8,12 +9,13 @@ built on the engine's Results in later versions.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QAction
 from PySide6.QtWidgets import (
-    QApplication, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QApplication, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QMainWindow,
+    QMessageBox, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from explorer import APP_NAME, __version__
@@ -21,12 +23,15 @@ from explorer.core.surveydata import SurveyData
 from explorer.ui.workers import Worker
 
 
-def _load(file: str | None, progress) -> SurveyData:
+def _load(file: str | None, password: str | None, year: int | None, progress) -> SurveyData:
+    """Runs in a worker thread: the demo, or the user's file through the readers."""
     if file is None:
         from explorer.demo import load_demo
 
         return load_demo(progress=progress)
-    raise ValueError(f"Opening your own files ({file}) arrives in the next version; this version opens the demo only.")
+    from explorer.readers import open_survey
+
+    return open_survey(file, password=password, ask_year=(lambda *_: year) if year else None, progress=progress)
 
 
 class MainWindow(QMainWindow):
@@ -35,6 +40,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.data: SurveyData | None = None
         self._worker: Worker | None = None
+        self._file: str | None = None
+        self._password: str | None = None
+        self._year: int | None = None
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -76,6 +84,12 @@ class MainWindow(QMainWindow):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table, 1)
 
+        self.notes = QListWidget(central)
+        self.notes.setAccessibleName("What the reader noticed in the file")
+        self.notes.setMaximumHeight(110)
+        self.notes.hide()
+        layout.addWidget(self.notes)
+
         self.note = QLabel(
             "The trust, bullying and morale pages, filters and the Excel board pack arrive in the next versions.",
             central,
@@ -84,21 +98,41 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.note)
         self.setCentralWidget(central)
 
+        file_menu = self.menuBar().addMenu("&File")
+        open_action = QAction("&Open...", self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.choose_file)
+        demo_action = QAction("Open the &demo", self)
+        demo_action.triggered.connect(lambda: self.start_loading(None))
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        self.menuBar().addMenu("&File").addAction(quit_action)
+        for action in (open_action, demo_action, quit_action):
+            file_menu.addAction(action)
         self.statusBar().showMessage(f"{APP_NAME} {__version__} - offline; nothing leaves this computer")
         self.resize(1100, 700)
         self.start_loading(file)
 
     # loading ---------------------------------------------------------------------------
-    def start_loading(self, file: str | None) -> None:
-        self._worker = Worker(_load, file)
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open staff survey results", "",
+            "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.gz);;All files (*)",
+        )
+        if path:
+            self.start_loading(path)
+
+    def start_loading(self, file: str | None, password: str | None = None, year: int | None = None) -> None:
+        if self._worker is not None:
+            return  # one load at a time; Cancel first
+        self._file = file
+        self._password, self._year = password, year
+        self._worker = Worker(_load, file, password, year)
         self._worker.signals.progress.connect(self._on_progress)
         self._worker.signals.finished.connect(self._on_loaded)
         self._worker.signals.failed.connect(self._on_failed)
         self._worker.signals.cancelled.connect(self._on_cancelled)
+        self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self._worker.start()
@@ -119,24 +153,57 @@ class MainWindow(QMainWindow):
     def _on_loaded(self, data: SurveyData) -> None:
         self._finish()
         self.data = data
-        name = data.organisation or data.provenance.path
+        name = data.organisation or Path(data.provenance.path).name
         self.title.setText(name)
         self.setWindowTitle(f"{name} - {APP_NAME}")
-        if data.provenance.description:
-            self.banner.setText(data.provenance.description)
-            self.banner.show()
-        counts = data.respondents_by_year()
-        self.table.setRowCount(len(counts))
-        for row, (year, n) in enumerate(counts.items()):
-            for col, value in enumerate((str(year), f"{n:,}")):
+        self.banner.setText(data.provenance.description)
+        self.banner.setVisible(bool(data.provenance.description))
+        if data.is_respondent_level:
+            self.table.setHorizontalHeaderLabels(["Survey year", "Respondents"])
+            counts = data.respondents_by_year()
+            rows = [(str(y), f"{n:,}") for y, n in counts.items()]
+            summary = f"Loaded {sum(counts.values()):,} respondents, {len(counts)} survey year(s)"
+        else:
+            self.table.setHorizontalHeaderLabels(["Survey year", "Organisations"])
+            table = data.aggregates
+            per_year = table.groupby("year", observed=True)["org_id"].nunique()
+            rows = [(str(int(y)), f"{max(1, n):,}") for y, n in per_year.items()]
+            summary = f"Loaded {len(table):,} published results ({data.kind.replace('_', ' ')})"
+        self.table.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(row, col, item)
+                self.table.setItem(r, c, item)
+        self.notes.clear()
+        self.notes.addItems(list(data.warnings) + list(data.details.get("notes", [])))
+        self.notes.setVisible(self.notes.count() > 0)
         self.status.setText("")
-        self.statusBar().showMessage(f"Loaded {sum(counts.values()):,} respondents, {len(counts)} survey years")
+        self.statusBar().showMessage(summary)
 
-    def _on_failed(self, message: str) -> None:
+    def _on_failed(self, message: str, error: object) -> None:
+        from explorer.readers import PasswordRequired, WrongPassword, YearUnknown
+
         self._finish()
+        file = self._file
+        if isinstance(error, (PasswordRequired, WrongPassword)):
+            prompt = f"{Path(file).name} is password-protected. Password:"
+            if isinstance(error, WrongPassword):
+                prompt = f"That password is not correct. Password for {Path(file).name}:"
+            password, ok = QInputDialog.getText(self, APP_NAME, prompt, QLineEdit.EchoMode.Password)
+            if ok and password:
+                self.start_loading(file, password=password, year=self._year)
+            else:
+                self.status.setText("Opening cancelled.")
+            return
+        if isinstance(error, YearUnknown):
+            year, ok = QInputDialog.getInt(self, APP_NAME, f"Which survey year does {Path(file).name} hold?",
+                                           2025, 2000, 2100)
+            if ok:
+                self.start_loading(file, password=self._password, year=year)
+            else:
+                self.status.setText("Opening cancelled.")
+            return
         self.status.setText(message)
         QMessageBox.warning(self, APP_NAME, message)
 

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 class WorkerSignals(QObject):
     progress = Signal(float, str)
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(str, object)  # one sentence for the user, and the exception (for retries)
     cancelled = Signal()
 
 
@@ -45,10 +45,10 @@ class Worker(QRunnable):
             self.signals.cancelled.emit()
         except (ValueError, OSError) as exc:
             log.info("work failed: %s", exc)
-            self.signals.failed.emit(str(exc))
-        except Exception:  # noqa: BLE001 - anything else is a bug: log it, tell the user plainly
+            self.signals.failed.emit(str(exc), exc)
+        except Exception as exc:  # noqa: BLE001 - anything else is a bug: log it, tell the user plainly
             log.error("unexpected error\n%s", traceback.format_exc())
-            self.signals.failed.emit("Something unexpected went wrong; the details are in the log file.")
+            self.signals.failed.emit("Something unexpected went wrong; the details are in the log file.", exc)
         else:
             self.signals.finished.emit(result)
 
