@@ -15,7 +15,8 @@ Reproducible (fixed seed). Writes, into ``resources/demo``:
 The data are simulated from a small latent model so that the charts say something true-to-life:
 line-manager items move with trust and engagement; bullying from colleagues is higher in Surgery and
 for ethnic-minority and disabled staff; morale dips in 2022 and recovers; Corporate x Medical and
-Dental is always a cell of fewer than 11 respondents; three local questions ask about senior managers.
+Dental is always a cell of fewer than 11 respondents, and so is the small Research and Innovation
+directorate; three local questions ask about senior managers.
 Every organisation, name and number in it is invented.
 """
 
@@ -48,6 +49,10 @@ BENCHMARK_XLSX = "NSS-Benchmark-report-excel-data-for-2021-2025-DEMO.xlsx"
 ELIGIBLE_STAFF = 8700  # staff invited to take part each year (sets the response rate)
 SMALL_CELL = ("Corporate", "Medical and Dental")
 SMALL_CELL_SIZES = {2021: 6, 2022: 4, 2023: 7, 2024: 5, 2025: 8}
+# a directorate too small to report on its own, so suppression shows even in a one-way breakdown
+SMALL_DIRECTORATE = "Research and Innovation"
+SMALL_DIRECTORATE_SIZES = {2021: 7, 2022: 6, 2023: 9, 2024: 8, 2025: 9}
+SMALL_DIRECTORATE_GROUPS = ("Add Prof Scientific and Technic", "Administrative and Clerical", "Healthcare Scientists")
 
 DIRECTORATES = {
     "Medicine": 0.27, "Surgery": 0.22, "Women and Children": 0.14,
@@ -249,19 +254,22 @@ def _choice(rng: np.random.Generator, options, probs, size: int) -> np.ndarray:
 # -------------------------------------------------------------------------- one year of data
 def _people(year: int, rng: np.random.Generator) -> pd.DataFrame:
     n = RESPONDENTS[year]
-    n_small = SMALL_CELL_SIZES[year]
+    n_small, n_tiny = SMALL_CELL_SIZES[year], SMALL_DIRECTORATE_SIZES[year]
     dirs = list(DIRECTORATES)
-    directorate = _choice(rng, dirs, list(DIRECTORATES.values()), n - n_small)
-    group = np.empty(n - n_small, dtype=object)
+    directorate = _choice(rng, dirs, list(DIRECTORATES.values()), n - n_small - n_tiny)
+    group = np.empty(len(directorate), dtype=object)
     for d in dirs:
         mask = directorate == d
         group[mask] = _choice(rng, STAFF_GROUPS, STAFF_MIX[d], int(mask.sum()))
-    # the deliberately small cell (always below the suppression threshold of 11)
-    directorate = np.concatenate([directorate, np.full(n_small, SMALL_CELL[0], dtype=object)])
-    group = np.concatenate([group, np.full(n_small, SMALL_CELL[1], dtype=object)])
+    # the deliberately small cell and directorate (always below the suppression threshold of 11)
+    directorate = np.concatenate([directorate, np.full(n_small, SMALL_CELL[0], dtype=object),
+                                  np.full(n_tiny, SMALL_DIRECTORATE, dtype=object)])
+    group = np.concatenate([group, np.full(n_small, SMALL_CELL[1], dtype=object),
+                            _choice(rng, SMALL_DIRECTORATE_GROUPS, [0.5, 0.3, 0.2], n_tiny)])
     order = rng.permutation(n)
     directorate, group = directorate[order], group[order]
     site = np.empty(n, dtype=object)
+    site[directorate == SMALL_DIRECTORATE] = SITES[0]
     for d in dirs:
         mask = directorate == d
         site[mask] = _choice(rng, SITES, SITE_MIX[d], int(mask.sum()))

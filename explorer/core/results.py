@@ -1,0 +1,73 @@
+"""Results: the one table every chart, table, export and ``summary --json`` is drawn from."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from explorer.core.viewspec import ViewSpec
+
+# Column order of a Results table (snake_case; the JSON row keys are the same names).
+COLUMNS = (
+    "measure", "code", "label", "kind", "lens", "statistic", "option", "year", "breakdown", "group",
+    "group_1", "group_2", "value", "unit", "n", "weighted", "suppressed", "suppression_reason", "lower_is_better",
+    "previous_year", "change", "significant", "comparable",
+    "comparator", "comparator_value", "comparator_difference", "comparator_significant",
+    "vs_rest", "significant_vs_rest",
+    "benchmark_best", "benchmark_median", "benchmark_worst", "rank", "rank_of", "vintage",
+)
+ORGANISATION_GROUP = "All staff"  # the group label of the whole-organisation row
+
+
+@dataclass
+class Results:
+    """``table`` holds one row per measure x statistic x [answer option] x year x group.
+
+    ``notes`` are sentences that must travel with the numbers (filter, weighting, method caveats).
+    """
+
+    table: pd.DataFrame
+    spec: ViewSpec
+    dataset: dict
+    notes: tuple[str, ...] = ()
+    filter_description: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def rows(self, **where) -> pd.DataFrame:
+        t = self.table
+        for col, value in where.items():
+            t = t[t[col] == value]
+        return t
+
+    def to_records(self) -> list[dict]:
+        out = []
+        for rec in self.table.to_dict(orient="records"):
+            out.append({k: _plain(v) for k, v in rec.items()})
+        return out
+
+    def to_json_dict(self) -> dict:
+        return {
+            "dataset": self.dataset,
+            "view": self.spec.to_dict(),
+            "filter": self.filter_description,
+            "notes": list(self.notes),
+            "rows": self.to_records(),
+        }
+
+
+def _plain(value):
+    """JSON-ready scalars: NaN -> None, numpy types -> Python."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if hasattr(value, "item"):
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value
+    if value is pd.NA:
+        return None
+    return value
