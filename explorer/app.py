@@ -76,17 +76,26 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--password-file", metavar="P", help="a file holding the workbook's password")
         parser.add_argument("--save-mapping", metavar="M", help="save what was recognised as a column mapping (JSON) to edit and reuse")
     elif name == "summary":
-        parser.add_argument("file", metavar="FILE", nargs="?")
+        parser.add_argument("file", metavar="FILE", nargs="?", help="a survey file (or use --demo)")
         parser.add_argument("--demo", action="store_true", help="use the built-in demo data")
-        parser.add_argument("--lens", choices=("trust", "bullying", "morale"))
-        parser.add_argument("--measure", action="append", default=[], metavar="ID")
-        parser.add_argument("--year", action="append", default=[], type=int, metavar="Y")
-        parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE")
-        parser.add_argument("--by", action="append", default=[], metavar="COLUMN")
-        parser.add_argument("--threshold", type=int, metavar="N")
+        parser.add_argument("--lens", choices=("trust", "bullying", "morale"), help="a lens's measures")
+        parser.add_argument("--measure", action="append", default=[], metavar="ID",
+                            help="a measure by id (e.g. harassment_colleagues, PP7_2); repeatable")
+        parser.add_argument("--year", action="append", default=[], type=int, metavar="Y", help="survey year; repeatable")
+        parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE",
+                            help="keep respondents where COLUMN=VALUE (COLUMN=A|B any of, COLUMN!=V not); repeatable")
+        parser.add_argument("--by", action="append", default=[], metavar="COLUMN", help="compare by a column (up to two)")
+        parser.add_argument("--threshold", type=int, metavar="N", help="suppression threshold (at least 11)")
+        parser.add_argument("--weighted", action="store_true", help="use the file's weight column")
+        parser.add_argument("--local-rule", action="store_true", help="also hide a %% with 3 or fewer positive or negative answers")
+        parser.add_argument("--options", action="store_true", help="include the full answer distribution")
+        parser.add_argument("--drivers", action="store_true", help="rank line-manager and team items by association")
+        parser.add_argument("--comparator", choices=("none", "organisation", "last_year", "benchmark"), default="last_year")
+        parser.add_argument("--benchmark", metavar="WORKBOOK", help="official benchmark workbook to compare with")
+        parser.add_argument("--organisation", metavar="ORG", help="your org_id or name (published files with many organisations)")
         parser.add_argument("--mapping", metavar="M")
         parser.add_argument("--password-file", metavar="P")
-        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     elif name == "export":
         parser.add_argument("file", metavar="FILE", nargs="?")
         parser.add_argument("--demo", action="store_true")
@@ -141,9 +150,58 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_summary(args: argparse.Namespace) -> int:
+    import json
+
+    from explorer.core.engine import compute
+    from explorer.core.filters import And, FilterError, parse_filter
+    from explorer.core.questionbank import load_bank
+    from explorer.core.viewspec import SpecError, ViewSpec
+    from explorer.readers import MappingError, ReadError, open_survey
+
+    if bool(args.demo) == bool(args.file):
+        raise UsageError(f"Give either FILE or --demo (run '{PROG} summary --help' for usage).")
+    if not args.lens and not args.measure:
+        raise UsageError(f"Choose --lens trust|bullying|morale or at least one --measure (run '{PROG} summary --help').")
+    bank = load_bank()
+    if args.demo:
+        from explorer.demo import load_demo
+
+        data = load_demo(bank=bank)
+    else:
+        data = _open(args)
+    benchmark = None
+    if args.benchmark:
+        try:
+            benchmark = open_survey(args.benchmark, bank=bank)
+        except (ReadError, MappingError) as exc:
+            raise UsageError(str(exc)) from None
+    statistics = ["positive", "score"] + (["options"] if args.options else []) + (["drivers"] if args.drivers else [])
+    try:
+        filters = [parse_filter(f) for f in args.filter]
+        spec = ViewSpec(
+            lens=args.lens, measures=tuple(args.measure), years=tuple(args.year),
+            filter=(filters[0] if len(filters) == 1 else And(tuple(filters))) if filters else None,
+            breakdown=tuple(args.by), comparator=args.comparator, weighted=args.weighted,
+            threshold=args.threshold if args.threshold is not None else 11, local_rule=args.local_rule,
+            statistics=tuple(statistics), organisation=args.organisation,
+        )
+        results = compute(data, spec, bank, benchmark=benchmark)
+    except (SpecError, FilterError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(results.to_json_dict(), indent=2, ensure_ascii=False))
+    else:
+        from explorer.core.textreport import results_as_text
+
+        print(results_as_text(results))
+    return 0
+
+
 def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
     handlers = {name: _not_yet(name) for name in COMMANDS}
     handlers["inspect"] = cmd_inspect
+    handlers["summary"] = cmd_summary
     return handlers
 
 

@@ -117,7 +117,7 @@ class Prepared:
         self.weights = r["weight"].to_numpy(dtype=float) if data.has_weights else None
         self._state: dict[str, np.ndarray] = {}
         self._options: dict[tuple[str, int], tuple[np.ndarray, list]] = {}
-        self._score: dict[str, np.ndarray] = {}
+        self._score: dict[str, object] = {}
         self._groups: dict[str, tuple[np.ndarray, list[str]]] = {}
 
     @classmethod
@@ -189,6 +189,16 @@ class Prepared:
             v[~np.isin(self.year, list(valid_years))] = np.nan
             self._score[score_id] = v
         return self._score[score_id]
+
+    def score_parts(self, score_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(has a score, score with 0 for none, its square): what every recompute sums."""
+        key = "_parts:" + score_id
+        if key not in self._score:
+            v = self.score(score_id)
+            valid = ~np.isnan(v)
+            x = np.where(valid, v, 0.0)
+            self._score[key] = (valid, x, x * x)
+        return self._score[key]
 
     def groups(self, column: str) -> tuple[np.ndarray, list[str]]:
         """Group codes 0..G-1 per respondent ("Not stated" last, for blanks) and their labels."""
@@ -476,16 +486,16 @@ def _option_rows(prep, m, keys, all_keys, weights) -> list[dict]:
 
 
 def _score_rows(prep, m, keys, all_keys, weights) -> list[dict]:
-    values = prep.score(m.id)
-    valid = ~np.isnan(values)
-    x = np.where(valid, values, 0.0)
+    valid, x, x2 = prep.score_parts(m.id)
     key = np.where(valid, keys.key, keys.cells)
     size = keys.cells + 1
     n = _bincount(key, size)
-    w = weights if weights is not None else np.ones(prep.n)
-    s0 = _bincount(key, size, np.where(valid, w, 0.0))
-    s1 = _bincount(key, size, w * x)
-    s2 = _bincount(key, size, w * x * x)
+    if weights is None:
+        s0, s1, s2 = n.astype(float), _bincount(key, size, x), _bincount(key, size, x2)
+    else:
+        s0 = _bincount(key, size, np.where(valid, weights, 0.0))
+        s1 = _bincount(key, size, weights * x)
+        s2 = _bincount(key, size, weights * x2)
     if all_keys is not None:
         all_n = _bincount(np.where(valid, all_keys.key, keys.cells), size)
     out = []
@@ -579,9 +589,10 @@ def _changes(table: pd.DataFrame, bank: QuestionBank, data_years: tuple[int, ...
         return t
     keys = ["measure", "statistic", "option", "group_1", "group_2", "_total"]
     prev = {y: _previous(y, data_years) for y in data_years}
-    t["_prev_year"] = t["year"].map(prev)
-    lookup = t[keys + ["year", "value", "_p", "_sd", "_n", "suppressed"]].rename(
-        columns={"year": "_prev_year", "value": "_prev_value", "_p": "_prev_p", "_sd": "_prev_sd", "_n": "_prev_n",
+    t["_prev_year"] = pd.to_numeric(t["year"].map(prev), errors="coerce").astype(float)
+    t["_year_f"] = t["year"].astype(float)
+    lookup = t[keys + ["_year_f", "value", "_p", "_sd", "_n", "suppressed"]].rename(
+        columns={"_year_f": "_prev_year", "value": "_prev_value", "_p": "_prev_p", "_sd": "_prev_sd", "_n": "_prev_n",
                  "suppressed": "_prev_suppressed"})
     merged = t.merge(lookup, on=keys + ["_prev_year"], how="left", sort=False)
     comparable = np.array([
@@ -603,7 +614,7 @@ def _changes(table: pd.DataFrame, bank: QuestionBank, data_years: tuple[int, ...
             for i, pv in zip(sel, p):
                 significant[i] = None if np.isnan(pv) else bool(pv < _alpha(bank))
     merged["significant"] = significant
-    return merged.drop(columns=[c for c in merged.columns if c.startswith("_prev")])
+    return merged.drop(columns=[c for c in merged.columns if c.startswith("_prev") or c == "_year_f"])
 
 
 def _comparators(table: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benchmark: SurveyData | None) -> pd.DataFrame:

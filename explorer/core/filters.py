@@ -66,6 +66,16 @@ def _column(frame: pd.DataFrame, column: str) -> pd.Series:
     return frame[column]
 
 
+def _isin(values: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    """Vectorised membership; categorical columns compare integer codes (fast at a million rows)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = [str(c) for c in values.cat.categories]
+        idx = [i for i, c in enumerate(cats) if c in wanted]
+        codes = values.cat.codes.to_numpy()
+        return np.isin(codes, idx) if len(idx) > 1 else (codes == (idx[0] if idx else -2))
+    return values.astype("string").isin(wanted).fillna(False).to_numpy(dtype=bool)
+
+
 def _name(column: str, names: Mapping[str, str] | None) -> str:
     return (names or {}).get(column, column)
 
@@ -76,8 +86,7 @@ class Eq(Filter):
     value: str
 
     def to_mask(self, frame: pd.DataFrame) -> np.ndarray:
-        values = _column(frame, self.column)
-        return (values.astype("string") == self.value).fillna(False).to_numpy(dtype=bool)
+        return _isin(_column(frame, self.column), (self.value,))
 
     def describe(self, names=None) -> str:
         return f"{_name(self.column, names)} is {self.value}"
@@ -98,8 +107,7 @@ class In(Filter):
         object.__setattr__(self, "values", tuple(self.values))
 
     def to_mask(self, frame: pd.DataFrame) -> np.ndarray:
-        values = _column(frame, self.column)
-        return values.astype("string").isin(self.values).fillna(False).to_numpy(dtype=bool)
+        return _isin(_column(frame, self.column), self.values)
 
     def describe(self, names=None) -> str:
         if len(self.values) == 1:

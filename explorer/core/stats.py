@@ -99,8 +99,8 @@ def spearman(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
     n = int(ok.sum())
     if n < 3:
         return float("nan"), n
-    rx = pd.Series(x[ok]).rank(method="average").to_numpy()
-    ry = pd.Series(y[ok]).rank(method="average").to_numpy()
+    rx = pd.Series(x[ok]).rank(method="average").to_numpy(dtype=float, copy=True)
+    ry = pd.Series(y[ok]).rank(method="average").to_numpy(dtype=float, copy=True)
     rx -= rx.mean()
     ry -= ry.mean()
     denom = math.sqrt(float(np.dot(rx, rx)) * float(np.dot(ry, ry)))
