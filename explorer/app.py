@@ -89,6 +89,7 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--weighted", action="store_true", help="use the file's weight column")
         parser.add_argument("--local-rule", action="store_true", help="also hide a %% with 3 or fewer positive or negative answers")
         parser.add_argument("--options", action="store_true", help="include the full answer distribution")
+        parser.add_argument("--mean", action="store_true", help="include each question's mean answer code")
         parser.add_argument("--drivers", action="store_true", help="rank line-manager and team items by association")
         parser.add_argument("--comparator", choices=("none", "organisation", "last_year", "benchmark"), default="last_year")
         parser.add_argument("--benchmark", metavar="WORKBOOK", help="official benchmark workbook to compare with")
@@ -176,7 +177,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
             benchmark = open_survey(args.benchmark, bank=bank)
         except (ReadError, MappingError) as exc:
             raise UsageError(str(exc)) from None
-    statistics = ["positive", "score"] + (["options"] if args.options else []) + (["drivers"] if args.drivers else [])
+    statistics = ["positive", "score"] + (["options"] if args.options else []) + (["mean"] if args.mean else []) \
+        + (["drivers"] if args.drivers else [])
     try:
         filters = [parse_filter(f) for f in args.filter]
         spec = ViewSpec(

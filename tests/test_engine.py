@@ -391,3 +391,10 @@ def test_summary_text_filters_and_errors(capsys):
     assert "no results for 2019" in capsys.readouterr().err
     assert main(["summary", "--demo"]) == 2
     assert "Choose --lens" in capsys.readouterr().err
+
+
+def test_mean_answer_code_leaves_specials_out():
+    r = compute(dataset({"role_makes_difference": [9, 5, 4, 3] * 5}),
+                ViewSpec(measures=("role_makes_difference",), statistics=("mean",)), BANK)
+    row = value(r, "role_makes_difference", statistic="mean")
+    assert row["value"] == pytest.approx(4.0) and row["n"] == 15 and row["unit"] == "mean code"

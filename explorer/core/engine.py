@@ -200,6 +200,24 @@ class Prepared:
             self._score[key] = (valid, x, x * x)
         return self._score[key]
 
+    def mean_parts(self, measure: MeasureDef) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """As :meth:`score_parts` for an item's answer codes on its substantive scale (specials out)."""
+        key = "_mean:" + measure.id
+        if key not in self._score:
+            codes = self.codes(measure.id)
+            if measure.kind == "item":
+                item = self.bank.item(measure.id)
+                ok = np.zeros(self.n, dtype=bool)
+                for year in self.years:
+                    if item.asked_in(year):
+                        rows = self.year == year
+                        ok[rows] = np.isin(codes[rows], item.scale(year).substantive_codes)
+            else:
+                ok = ~np.isnan(codes)
+            x = np.where(ok, codes, 0.0)
+            self._score[key] = (ok, x, x * x)
+        return self._score[key]
+
     def groups(self, column: str) -> tuple[np.ndarray, list[str]]:
         """Group codes 0..G-1 per respondent ("Not stated" last, for blanks) and their labels."""
         if column not in self._groups:
@@ -342,6 +360,8 @@ def _compute_respondents(data: SurveyData, spec: ViewSpec, bank: QuestionBank, b
             rows += _positive_rows(prep, m, state, keys, all_keys, weights)
         if "options" in spec.statistics:
             rows += _option_rows(prep, m, keys, all_keys, weights)
+        if "mean" in spec.statistics:
+            rows += _score_rows(prep, m, keys, all_keys, weights, statistic="mean")
     table = _frame(rows, breakdown, weights is not None)
     table = disclosure.apply_disclosure(table, spec.threshold, spec.local_rule)
     table = _changes(table, bank, prep.years)
@@ -377,9 +397,10 @@ def _per_year(values: np.ndarray, keys: _Keys) -> np.ndarray:
 
 
 def _row(m: MeasureDef, code: str, statistic: str, option: str, year: int, g1: str, g2: str, total: bool) -> dict:
+    unit = {"options": "%", "mean": "mean code"}.get(statistic, m.unit)
     return {"measure": m.id, "code": code, "label": m.label, "kind": m.kind, "lens": m.lens, "statistic": statistic,
             "option": option, "year": year, "group_1": "" if total else g1, "group_2": "" if total else g2,
-            "_total": total, "unit": m.unit if statistic != "options" else "%", "lower_is_better": m.lower_is_better}
+            "_total": total, "unit": unit, "lower_is_better": m.lower_is_better}
 
 
 def _code(m: MeasureDef, bank: QuestionBank, year: int) -> str:
@@ -485,8 +506,9 @@ def _option_rows(prep, m, keys, all_keys, weights) -> list[dict]:
     return out
 
 
-def _score_rows(prep, m, keys, all_keys, weights) -> list[dict]:
-    valid, x, x2 = prep.score_parts(m.id)
+def _score_rows(prep, m, keys, all_keys, weights, statistic: str = "score") -> list[dict]:
+    """Means per cell: a 0-10 score, or (statistic "mean") the mean answer code of an item."""
+    valid, x, x2 = prep.score_parts(m.id) if statistic == "score" else prep.mean_parts(m)
     key = np.where(valid, keys.key, keys.cells)
     size = keys.cells + 1
     n = _bincount(key, size)
@@ -501,15 +523,20 @@ def _score_rows(prep, m, keys, all_keys, weights) -> list[dict]:
     out = []
     g_per_year = len(keys.g1) * len(keys.g2)
     has_groups = g_per_year > 1 or keys.g1 != [""]
-    score_years = set(prep.bank.score_years(m.id))
+    if statistic == "score":
+        available = set(prep.bank.score_years(m.id))
+    elif m.kind == "item":
+        available = set(prep.bank.item(m.id).years)
+    else:
+        available = set(keys.years)
     for yi, year in enumerate(keys.years):
-        if year not in score_years:
+        if year not in available:
             continue
         cells = slice(yi * g_per_year, (yi + 1) * g_per_year)
         t = [float(a[cells].sum()) for a in (n, s0, s1, s2)]
         if t[0] == 0 and not has_groups:
             continue
-        row = _row(m, m.id, "score", "", year, "", "", True)
+        row = _row(m, _code(m, prep.bank, year), statistic, "", year, "", "", True)
         row.update(_mean_fields(*t))
         row["_complement"] = (float(all_n[cells].sum()) - t[0]) if all_keys is not None else np.nan
         out.append(row)
@@ -519,7 +546,7 @@ def _score_rows(prep, m, keys, all_keys, weights) -> list[dict]:
             if n[cell] == 0 and (all_keys is None or all_n[cell] == 0):
                 continue
             _year, g1, g2 = _cell_labels(keys, cell)
-            row = _row(m, m.id, "score", "", year, g1, g2, False)
+            row = _row(m, _code(m, prep.bank, year), statistic, "", year, g1, g2, False)
             row.update(_mean_fields(n[cell], s0[cell], s1[cell], s2[cell]))
             row["_complement"] = (all_n[cell] - n[cell]) if all_keys is not None else np.nan
             rest = _mean_fields(t[0] - n[cell], t[1] - s0[cell], t[2] - s1[cell], t[3] - s2[cell])
@@ -571,7 +598,7 @@ def _test(stat: str, p1, sd1, n1, p2, sd2, n2) -> np.ndarray:
     out = np.full(len(p1), np.nan)
     if len(p1) == 0:
         return out
-    if stat == "score":
+    if stat in ("score", "mean"):
         _t, _df, p = welch_t(p1, sd1, n1, p2, sd2, n2)
     else:
         _z, p = two_proportion_z(p1, n1, p2, n2)
@@ -605,7 +632,7 @@ def _changes(table: pd.DataFrame, bank: QuestionBank, data_years: tuple[int, ...
     merged["comparable"] = np.where(merged["_prev_year"].notna(), comparable, None)
     merged["change"] = np.where(ok, merged["value"] - merged["_prev_value"], np.nan)
     significant = [None] * len(merged)
-    for stat in ("positive", "score"):
+    for stat in ("positive", "score", "mean"):
         sel = np.flatnonzero(ok & (merged["statistic"] == stat).to_numpy())
         if len(sel):
             p = _test(stat, merged["_p"].to_numpy()[sel], merged["_sd"].to_numpy()[sel], merged["_n"].to_numpy()[sel],
@@ -882,7 +909,7 @@ def _order(table: pd.DataFrame, measures: list[MeasureDef]) -> pd.DataFrame:
     if table.empty:
         return table.reindex(columns=list(COLUMNS))
     position = {m.id: i for i, m in enumerate(measures)}
-    stat_order = {"score": 0, "positive": 1, "options": 2, "drivers": 3}
+    stat_order = {"score": 0, "positive": 1, "mean": 2, "options": 3, "drivers": 4}
     t = table.copy()
     t["_m"] = t["measure"].map(position).fillna(len(position))
     t["_s"] = t["statistic"].map(stat_order)

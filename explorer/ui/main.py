@@ -91,7 +91,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.notes)
 
         self.note = QLabel(
-            "The trust, bullying and morale pages, filters and the Excel board pack arrive in the next versions.",
+            "The trust, bullying and morale pages and the Excel board pack arrive in the next versions; "
+            "the numbers behind them are available now with: staff-survey-explorer summary.",
             central,
         )
         self.note.setWordWrap(True)
