@@ -187,6 +187,18 @@ def combine_years(frames: Iterable[pd.DataFrame], bank: QuestionBank) -> pd.Data
     return table
 
 
+def describe_local_questions(table: pd.DataFrame, ids_by_label: dict[str, str]) -> dict[str, LocalQuestion]:
+    """LocalQuestion records (years asked, codes seen) for the local-question columns of ``table``."""
+    out = {}
+    for label, lid in ids_by_label.items():
+        present = table[lid].notna()
+        out[lid] = LocalQuestion(
+            id=lid, label=label, years=tuple(int(y) for y in sorted(table.loc[present, "year"].unique())),
+            codes=tuple(int(c) for c in sorted(table[lid].dropna().unique())),
+        )
+    return out
+
+
 def merge_respondent_data(parts: list[SurveyData], bank: QuestionBank, provenance: Provenance | None = None) -> SurveyData:
     """Several respondent-level datasets (e.g. one file per year) as one. Local questions with the
     same wording become one question; a year may come from only one part."""
@@ -217,13 +229,7 @@ def merge_respondent_data(parts: list[SurveyData], bank: QuestionBank, provenanc
         frames.append(frame)
     table = combine_years(frames, bank)
     table = table.sort_values("year", kind="stable").reset_index(drop=True)
-    local_questions = {}
-    for label, lid in by_label.items():
-        present = table[lid].notna()
-        local_questions[lid] = LocalQuestion(
-            id=lid, label=label, years=tuple(int(y) for y in sorted(table.loc[present, "year"].unique())),
-            codes=tuple(int(c) for c in sorted(table[lid].dropna().unique())),
-        )
+    local_questions = describe_local_questions(table, by_label)
     first = parts[0]
     return SurveyData(
         kind="respondents",

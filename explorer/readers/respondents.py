@@ -20,7 +20,7 @@ import pandas as pd
 from explorer.core.progress import Progress
 from explorer.core.questionbank import QuestionBank, _fold
 from explorer.core.surveydata import (
-    LocalQuestion, Provenance, SurveyData, YearBlock, combine_years, harmonise_block,
+    Provenance, SurveyData, YearBlock, combine_years, describe_local_questions, harmonise_block,
 )
 from explorer.readers.columns import (
     ID_NAMES, WEIGHT_NAMES, YEAR_NAMES, ColumnPlan, is_breakdown_name, looks_like_question_header, match_column,
@@ -276,13 +276,7 @@ def read_respondents(
         blocks.append(block)
     table = combine_years([harmonise_block(b, bank) for b in blocks], bank)
     breakdowns = tuple(dict.fromkeys(b for p in plans.values() for b in p.breakdowns))
-    local_questions = {}
-    for label, lid in locals_by_label.items():
-        present = table[lid].notna()
-        local_questions[lid] = LocalQuestion(
-            id=lid, label=label, years=tuple(int(y) for y in sorted(table.loc[present, "year"].unique())),
-            codes=tuple(int(c) for c in sorted(table[lid].dropna().unique())),
-        )
+    local_questions = describe_local_questions(table, locals_by_label)
     details = {
         "sheets": sheets_detail,
         "skipped_sheets": skipped,
