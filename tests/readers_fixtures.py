@@ -229,3 +229,21 @@ def encrypt_xlsx(plain: Path, out: Path, password: str) -> Path:
         office.encrypt(password, buffer)
     out.write_bytes(buffer.getvalue())
     return out
+
+
+def write_detailed_org_type_xlsx(path: Path) -> Path:
+    """Organisation-type results: 'Base' (benchmarking group), 'Breakdown' and a category column."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "YOUR MANAGERS Q9"
+    ws["E1"] = "Q9a - My immediate manager encourages me at work"
+    ws.merge_cells("E1:J1")
+    ws["A2"] = "NHS Staff Survey 2024 - organisation type results (FICTIONAL TEST DATA)"
+    header = ["Base", "Breakdown", "Category", "Weighting", "% Strongly disagree", "% Disagree",
+              "% Neither agree nor disagree", "% Agree", "% Strongly agree", "Base (number of responses)"]
+    for j, name in enumerate(header, start=1):
+        ws.cell(row=5, column=j, value=name)
+    ws.append(["Acute and Acute & Community Trusts", "Age", "16-20", "Occupation Group", 4, 6, 12, 48, 30, 5120])
+    ws.append(["Acute and Acute & Community Trusts", "Age", "21-30", "Occupation Group", 5, 8, 15, 45, 27, 60210])
+    wb.save(path)
+    return path

@@ -535,3 +535,12 @@ def test_inspect_bad_file_and_passwords(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["respondents_by_year"] == {"2023": fx.N_RESPONDENTS}
     assert main(["inspect", str(plain), "--mapping", str(tmp_path / "missing.json")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_detailed_organisation_type_workbook(tmp_path):
+    data = open_survey(fx.write_detailed_org_type_xlsx(tmp_path / "organisation type results.xlsx"))
+    assert data.kind == "detailed_spreadsheet" and data.years == (2024,)
+    rows = agg(data, measure="manager_encourages", group="21-30")
+    assert set(rows["breakdown"].astype(str)) == {"Age"}
+    assert set(rows["benchmark_group"].astype(str)) == {"Acute and Acute & Community Trusts"}
+    assert rows["value"].tolist() == [5.0, 8.0, 15.0, 45.0, 27.0] and set(rows["n"]) == {60210}
