@@ -398,3 +398,104 @@ def test_mean_answer_code_leaves_specials_out():
                 ViewSpec(measures=("role_makes_difference",), statistics=("mean",)), BANK)
     row = value(r, "role_makes_difference", statistic="mean")
     assert row["value"] == pytest.approx(4.0) and row["n"] == 15 and row["unit"] == "mean code"
+
+
+# --------------------------------------------------- disclosure across views (review findings)
+def _shown(t, group):
+    row = t[t["group"] == group]
+    return not row.empty and not bool(row["suppressed"].iloc[0])
+
+
+def test_filtered_remainder_cannot_be_subtracted_from_an_unfiltered_view():
+    """A (15, 3 of them on site X) and E (14): the filter Site != X must not let "all minus C minus D"
+    (filtered) be compared with A + E (unfiltered) to reveal the 3 left out."""
+    d = ["A"] * 15 + ["E"] * 14 + ["C"] * 30 + ["D"] * 30
+    site = ["X"] * 3 + ["Y"] * 12 + ["Y"] * 14 + ["X"] * 11 + ["Y"] * 19 + ["Y"] * 30
+    data = dataset({"Directorate": d, "Site": site, "manager_encourages": [5, 1, 4, 2, 3] * 17 + [5, 5, 5, 5]})
+    t = compute(data, ViewSpec(measures=("manager_encourages",), breakdown=("Directorate",),
+                               filter=Not(Eq("Site", "X"))), BANK).table
+    assert not (_shown(t, "All staff") and _shown(t, "C") and _shown(t, "D"))
+
+
+def test_two_filters_one_value_apart_cannot_be_subtracted():
+    data = dataset({"Site": ["N"] * 30 + ["S"] * 5 + ["E"] * 30, "manager_encourages": [1, 5, 3, 4, 2] * 13})
+    spec = ViewSpec(measures=("manager_encourages",))
+    both = compute(data, spec.with_(filter=In("Site", ("N", "S"))), BANK).table.iloc[0]
+    north = compute(data, spec.with_(filter=Eq("Site", "N")), BANK).table.iloc[0]
+    not_east = compute(data, spec.with_(filter=Not(Eq("Site", "E"))), BANK).table.iloc[0]
+    assert not (not both["suppressed"] and not north["suppressed"])
+    assert not (not not_east["suppressed"] and not north["suppressed"])
+    assert "withheld group" in (both["suppression_reason"] + not_east["suppression_reason"])
+
+
+def test_a_filter_condition_that_moves_few_people_is_withheld():
+    # no group is small on its own (A 55, B 25; N 40, S 40), but N and B share only 5 people
+    data = dataset({"Site": ["N"] * 40 + ["S"] * 40, "Directorate": ["A"] * 35 + ["B"] * 5 + ["A"] * 20 + ["B"] * 20,
+                    "manager_encourages": [5, 1] * 40})
+    wide = compute(data, ViewSpec(measures=("manager_encourages",), filter=Eq("Site", "N")), BANK).table.iloc[0]
+    narrow = compute(data, ViewSpec(measures=("manager_encourages",),
+                                    filter=Eq("Site", "N") & Not(Eq("Directorate", "B"))), BANK).table.iloc[0]
+    assert not (not wide["suppressed"] and not narrow["suppressed"])
+    assert "changes the result by fewer than 11" in narrow["suppression_reason"]
+
+
+def test_vs_rest_is_not_shown_when_the_organisation_row_is_withheld():
+    d = ["A"] * 30 + ["B"] * 30 + ["C"] * 30
+    site = ["Y"] * 30 + ["X"] * 5 + ["Y"] * 25 + ["Y"] * 30
+    data = dataset({"Directorate": d, "Site": site, "manager_encourages": [5, 1, 4] * 30})
+    t = compute(data, ViewSpec(measures=("manager_encourages",), breakdown=("Directorate",), filter=Not(Eq("Site", "X")),
+                               comparator="organisation"), BANK).table
+    assert t.loc[t["group"] == "All staff", "suppressed"].iloc[0]
+    assert t["vs_rest"].isna().all() and t["significant_vs_rest"].isna().all()
+
+
+def test_local_rule_remainder_is_protected_too():
+    d = ["A"] * 20 + ["B"] * 12 + ["C"] * 40 + ["D"] * 40
+    q = [5] + [1] * 19 + [1] * 12 + [5, 5, 1, 1] * 10 + [5, 1, 1, 1] * 10
+    t = compute(dataset({"Directorate": d, "manager_encourages": q}),
+                ViewSpec(measures=("manager_encourages",), breakdown=("Directorate",), local_rule=True), BANK).table
+    assert t.loc[t["group"] == "A", "suppression_reason"].iloc[0].startswith("3 or fewer")
+    assert not (_shown(t, "All staff") and _shown(t, "C") and _shown(t, "D"))
+
+
+def test_a_files_own_not_stated_group_joins_the_blanks():
+    data = dataset({"Directorate": ["Not stated"] * 20 + ["B"] * 30 + [None] * 20, "manager_encourages": [5] * 70})
+    t = compute(data, ViewSpec(measures=("manager_encourages",), breakdown=("Directorate",)), BANK).table
+    assert (t["group"] == "Not stated").sum() == 1
+    assert t.loc[t["group"] == "Not stated", "n"].iloc[0] == 40
+
+
+def test_unusable_weights_count_zero_and_are_noted():
+    data = dataset({"manager_encourages": [5, 1] * 20, "weight": [1.0] * 39 + [float("nan")]})
+    r = compute(data, ViewSpec(measures=("manager_encourages",), weighted=True), BANK)
+    assert not math.isnan(value(r, "manager_encourages")["value"])
+    assert any("no usable weight" in n for n in r.notes)
+
+
+def test_benchmark_figures_are_blank_on_withheld_rows_and_need_a_group(tmp_path):
+    from explorer.readers import open_survey
+    from tests import readers_fixtures as fx
+
+    bench = open_survey(fx.write_benchmark_xlsx(tmp_path / "bench.xlsx"))
+    data = dataset({"harassment_colleagues": [1, 2] * 20}, year=2023)
+    with pytest.raises(SpecError, match="several benchmarking groups"):
+        compute(data, ViewSpec(measures=("harassment_colleagues",), comparator="benchmark"), BANK, benchmark=bench)
+    spec = ViewSpec(measures=("harassment_colleagues",), comparator="benchmark", organisation="XA1", threshold=50)
+    row = value(compute(data, spec, BANK, benchmark=bench), "harassment_colleagues")
+    assert row["suppressed"] and math.isnan(row["benchmark_median"]) and math.isnan(row["benchmark_best"])
+
+
+@pytest.mark.parametrize("flag,expected", [("Significantly better", True), ("Significantly worse", True),
+                                           ("Not significant", False), ("No significant difference", False),
+                                           ("Non-significant", False)])
+def test_published_significance_flags(tmp_path, flag, expected):
+    path = tmp_path / "c.csv"
+    path.write_text("Year,QuestionNumber,QuestionText,DimName,DimValue,BaseSize,Score\n"
+                    "2023,Q9a,encourages,Overall,Overall,400,0.60\n"
+                    "2024,Q9a,encourages,Overall,Overall,400,0.70\n", encoding="utf-8")
+    from explorer.readers import open_survey
+
+    data = open_survey(path)
+    data.aggregates["sig"] = pd.Categorical([flag, flag])
+    row = value(compute(data, ViewSpec(measures=("manager_encourages",)), BANK), "manager_encourages", year=2024)
+    assert row["significant"] is expected and row["change"] == pytest.approx(10.0)

@@ -544,3 +544,95 @@ def test_detailed_organisation_type_workbook(tmp_path):
     assert set(rows["breakdown"].astype(str)) == {"Age"}
     assert set(rows["benchmark_group"].astype(str)) == {"Acute and Acute & Community Trusts"}
     assert rows["value"].tolist() == [5.0, 8.0, 15.0, 45.0, 27.0] and set(rows["n"]) == {60210}
+
+
+# -------------------------------------------------------------- review findings, kept fixed
+@pytest.mark.parametrize("text,code", [("1 - 2", 2), ("1-2 times", 2), ("3 - 5", 3), ("6-10 times", 4),
+                                       ("More than 10 times", 5), ("Never", 1)])
+def test_incident_bands_are_not_read_as_their_first_number(text, code):
+    from explorer.readers.decode import decode_answers, label_lookup
+
+    scale = BANK.item("harassment_colleagues").scale(2024)
+    decoded = decode_answers(pd.Series([text], dtype=object), set(scale.codes), BANK.missing_codes, label_lookup(scale))
+    assert decoded.codes.tolist() == [code] and not decoded.unmatched_text
+
+
+def test_a_code_with_an_unknown_label_is_not_guessed():
+    from explorer.readers.decode import decode_answers, label_lookup
+
+    scale = BANK.item("manager_encourages").scale(2024)
+    decoded = decode_answers(pd.Series(["5 - Totally agree"], dtype=object), set(scale.codes), BANK.missing_codes,
+                             label_lookup(scale))
+    assert decoded.codes.isna().all() and decoded.n_unmatched_text == 1
+
+
+def test_csv_with_a_trailing_delimiter_keeps_its_columns(tmp_path):
+    path = tmp_path / "trailing 2023.csv"
+    path.write_text("Directorate,q9a,q9b,q9c\n" + "".join(f"Surgery,{1 + i % 5},{1 + (i + 1) % 5},{1 + (i + 2) % 5},\n"
+                                                            for i in range(12)), encoding="utf-8")
+    data = open_survey(path)
+    assert set(data.respondents["Directorate"].astype(str)) == {"Surgery"}
+    assert data.respondents["manager_encourages"].tolist() == [1 + i % 5 for i in range(12)]
+    assert data.respondents["manager_asks_opinion"].tolist() == [1 + (i + 2) % 5 for i in range(12)]
+
+
+def test_two_sheets_of_one_year_with_different_columns(tmp_path):
+    wb = Workbook()
+    first = wb.active
+    first.title = "Surgery 2023"
+    first.append(["q9a", "q9b", "q9c", "q9d"])
+    for i in range(15):
+        first.append([4, 4, 4, 4])
+    second = wb.create_sheet("Medicine 2023")
+    second.append(["Q9A", "q9b", "q9c"])
+    for i in range(15):
+        second.append([2, 2, 2])
+    wb.save(tmp_path / "by directorate.xlsx")
+    data = open_survey(tmp_path / "by directorate.xlsx")
+    assert data.respondents_by_year() == {2023: 30}
+    assert data.respondents["manager_encourages"].tolist() == [4] * 15 + [2] * 15
+    assert data.respondents["manager_interest_wellbeing"].isna().sum() == 15
+
+
+def test_big_csv_with_breakdown_types_changing_between_chunks(tmp_path, monkeypatch):
+    import explorer.readers.respondents as respondents
+
+    monkeypatch.setattr(respondents, "CSV_CHUNK_ROWS", 20)
+    lines = ["Team,Site,q9a,q9b,q9c"]
+    lines += [f"{100 + i % 3},,{1 + i % 5},2,3" for i in range(30)]  # numeric teams, no site yet
+    lines += [f"Team {i % 2},North,{1 + i % 5},2,3" for i in range(30)]
+    path = tmp_path / "chunks 2024.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = open_survey(path)
+    teams = data.respondents["Team"].astype(str).tolist()
+    assert teams[:3] == ["100", "101", "102"] and teams[-1] == "Team 1"
+    assert data.respondents["Site"].isna().sum() == 30
+
+
+def test_rows_without_a_year_are_reported(tmp_path):
+    path = tmp_path / "years.csv"
+    path.write_text("Year,q9a,q9b,q9c\n" + "2024,4,4,4\n" * 12 + ",4,4,4\n" * 3, encoding="utf-8")
+    data = open_survey(path)
+    assert data.respondents_by_year() == {2024: 12}
+    assert any("3 row(s) with no survey year" in w for w in data.warnings)
+
+
+def test_wres_bases_pair_with_their_values(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Acute Trusts"
+    ws.append(["org_id", "org_name", "org_type_reporting_name", "q14c_2024", "q14c_n_2024", "PP1_2024", "PP1_n_2024",
+               "har_from_staff_eth_summary_1_2024", "har_from_staff_eth_summary_n_1_2024",
+               "har_from_staff_eth_summary_2_2024", "har_from_staff_eth_summary_n_2_2024"])
+    ws.append(["XA1", "Aldermere", "Acute", 0.2, 3000, 7.0, 3000, 0.17, 2400, 0.26, 600])
+    wb.save(tmp_path / "bench.xlsx")
+    data = open_survey(tmp_path / "bench.xlsx")
+    wres = agg(data, measure="wres6")
+    assert dict(zip(wres["group"].astype(str), wres["n"])) == {"White": 2400, "BME": 600}
+    assert not data.aggregates["measure"].astype(str).str.contains("_n_").any()
+
+
+def test_organisation_type_rows_keep_their_benchmarking_groups_apart(tmp_path):
+    path = fx.write_detailed_org_type_xlsx(tmp_path / "org type 2024.xlsx")
+    data = open_survey(path)
+    assert set(data.aggregates["org_id"].astype(str)) == {"Acute and Acute & Community Trusts"}

@@ -9,8 +9,17 @@ Rules (NHS-STAFF-SURVEY.md 4.7; the minimum of 11 is a [V] fact read from unveri
 3. **Local rule** (optional) — remove a % when 3 or fewer answers are positive or negative.
 4. **Secondary suppression** — within a total and its groups (which partition it, "Not stated"
    included), one withheld group could be recovered by subtraction; so further groups are withheld,
-   smallest first, until at least two are withheld and together they hold at least threshold
-   respondents. Two-way breakdowns are checked along both directions against their margins.
+   smallest first, until the withheld remainder would itself pass rules 1-3 (at least two groups,
+   at least threshold respondents, a filter complement of 0 or at least threshold, and under the
+   local rule more than 3 positive and negative answers). Two-way breakdowns are checked along both
+   directions against their margins.
+
+Across views, the engine adds (``engine._filter_safety``): a filter must take a column's withheld
+groups wholly or not at all, and each condition of an and/or filter must move every result by 0 or
+at least threshold respondents. ``vs_rest`` is shown only where the organisation row is shown.
+Remaining risk, stated plainly: a determined user combining many different filters over several
+columns can still, in principle, narrow in on a small group; the rules above close every one- and
+two-step comparison.
 
 A *unit* is one measure in one year for one group: all its statistics (% positive, answer
 distribution, mean) share the unit's fate, because each can be derived from the others.
@@ -59,19 +68,25 @@ def apply_disclosure(table: pd.DataFrame, threshold: int, local_rule: bool = Fal
         reasons[few] = REASON_LOCAL
     t["_reason"] = reasons
 
-    # unit level: a unit is withheld if any of its rows is
+    # unit level: a unit is withheld if any of its rows is; its size, complement and positive
+    # count are those of its smallest row (the % positive base)
     unit_id = t.groupby(UNIT_KEYS, sort=False, dropna=False).ngroup().to_numpy()
     n_units = unit_id.max() + 1 if len(unit_id) else 0
     unit_reason = np.full(n_units, "", dtype=object)
     for uid, reason in zip(unit_id, reasons):
         if reason and not unit_reason[uid]:
             unit_reason[uid] = reason
-    unit_n = pd.Series(n).groupby(unit_id).min().reindex(range(n_units)).to_numpy()
-    units = t.groupby(unit_id, sort=False).first()[["measure", "year", "breakdown", "group_1", "group_2", "_total"]]
-    units = units.reindex(range(n_units))
-    units["n"] = unit_n
+    order = np.lexsort((np.nan_to_num(n, nan=np.inf), unit_id))
+    first = order[np.r_[True, unit_id[order][1:] != unit_id[order][:-1]]]  # smallest row of each unit
+    units = t.iloc[first][["measure", "year", "breakdown", "group_1", "group_2", "_total"]].copy()
+    units.index = unit_id[first]
+    units = units.sort_index()
+    units["n"] = n[first][np.argsort(unit_id[first])]
+    units["complement"] = comp[first][np.argsort(unit_id[first])]
+    pos_all = t["_positive"].to_numpy(dtype=float)
+    units["positive"] = pos_all[first][np.argsort(unit_id[first])]
     units["reason"] = unit_reason
-    _secondary(units, threshold)
+    _secondary(units, threshold, local_rule)
     t["suppression_reason"] = units["reason"].to_numpy()[unit_id]
     # a row keeps its own (first) reason where it has one, e.g. the local rule on % rows only
     own = t["_reason"].to_numpy()
@@ -80,19 +95,40 @@ def apply_disclosure(table: pd.DataFrame, threshold: int, local_rule: bool = Fal
     return _finish(t)
 
 
-def _secondary(units: pd.DataFrame, threshold: int) -> None:
-    """Complementary suppression within each table of groups (in place on ``units``)."""
+def _safe(withheld: pd.DataFrame, threshold: int, local_rule: bool) -> bool:
+    """Can the withheld groups of one table be shown as a single remainder (total minus the rest)?
+
+    That remainder is always derivable, so it must itself pass every rule: at least two groups, at
+    least threshold respondents, a filter complement of 0 or at least threshold, and under the local
+    rule more than 3 positive and negative answers. Groups with no respondents carry nothing.
+    """
+    real = withheld[withheld["n"].fillna(0) > 0]
+    if real.empty:
+        return True
+    if len(real) < 2 or real["n"].sum() < threshold:
+        return False
+    complement = real["complement"]
+    if complement.notna().any():
+        total = complement.fillna(0).sum()
+        if 0 < total < threshold:
+            return False
+    if local_rule and real["positive"].notna().all():
+        positive = real["positive"].sum()
+        if positive <= 3 or real["n"].sum() - positive <= 3:
+            return False
+    return True
+
+
+def _secondary(units: pd.DataFrame, threshold: int, local_rule: bool = False) -> None:
+    """Complementary suppression within each table of groups (in place on ``units``): withhold
+    further groups, smallest first, until the withheld remainder is safe to be worked out."""
     grouped = units[~units["_total"].astype(bool)]
     if grouped.empty:
         return
     two_way = grouped["group_2"].astype(str).ne("").any()
-    partitions = []
     base = ["measure", "year", "breakdown"]
-    if two_way:
-        partitions.append(base + ["group_1"])  # across group_2 within each group_1 (margin: group_1)
-        partitions.append(base + ["group_2"])  # across group_1 within each group_2
-    else:
-        partitions.append(base)
+    # two-way tables: across group_2 within each group_1 and across group_1 within each group_2
+    partitions = [base + ["group_1"], base + ["group_2"]] if two_way else [base]
     changed = True
     while changed:
         changed = False
@@ -102,20 +138,24 @@ def _secondary(units: pd.DataFrame, threshold: int) -> None:
                 if len(members) < 2:
                     continue
                 withheld = members[members["reason"] != ""]
-                if withheld.empty:
+                if _safe(withheld, threshold, local_rule):
                     continue
-                total_withheld = withheld["n"].fillna(0).sum()
-                if len(withheld) >= 2 and total_withheld >= threshold:
-                    continue
-                candidates = members[members["reason"] == ""].sort_values(["n", "group_1", "group_2"], kind="stable")
-                for idx, row in candidates.iterrows():
+                candidates = members[(members["reason"] == "") & (members["n"].fillna(0) > 0)]
+                candidates = candidates.sort_values(["n", "group_1", "group_2"], kind="stable")
+                for idx in candidates.index:
                     units.at[idx, "reason"] = REASON_SECONDARY
                     changed = True
-                    total_withheld += 0 if np.isnan(row["n"]) else row["n"]
-                    count = len(withheld) + 1
                     withheld = pd.concat([withheld, units.loc[[idx]]])
-                    if count >= 2 and total_withheld >= threshold:
+                    if _safe(withheld, threshold, local_rule):
                         break
+
+
+def withhold(t: pd.DataFrame, rows: np.ndarray, reasons: np.ndarray) -> pd.DataFrame:
+    """Withhold further rows the engine found unsafe across views (see engine._filter_safety)."""
+    t = t.copy()
+    t.loc[rows, "suppression_reason"] = reasons[rows]
+    t.loc[rows, "suppressed"] = True
+    return _finish(t)
 
 
 def drop_private(t: pd.DataFrame) -> pd.DataFrame:

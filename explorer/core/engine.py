@@ -114,7 +114,15 @@ class Prepared:
         self.n = len(r)
         self.year = r["year"].to_numpy(dtype=np.int64)
         self.years = tuple(int(y) for y in np.unique(self.year))
-        self.weights = r["weight"].to_numpy(dtype=float) if data.has_weights else None
+        self.weights = None
+        self.unusable_weights = 0
+        if data.has_weights:
+            w = r["weight"].to_numpy(dtype=float, copy=True)
+            bad = ~(w >= 0)  # blank, negative or not a number: counts zero
+            self.unusable_weights = int(bad.sum())
+            w[bad] = 0.0
+            self.weights = w
+        self._withheld: dict[tuple, dict] = {}
         self._state: dict[str, np.ndarray] = {}
         self._options: dict[tuple[str, int], tuple[np.ndarray, list]] = {}
         self._score: dict[str, object] = {}
@@ -218,8 +226,25 @@ class Prepared:
             self._score[key] = (ok, x, x * x)
         return self._score[key]
 
+    def withheld_groups(self, data: SurveyData, bank: QuestionBank, column: str, measure_ids: tuple[str, ...],
+                        spec: ViewSpec) -> dict[tuple, set[str]]:
+        """(measure, year) -> the groups an unfiltered breakdown by ``column`` withholds (cached)."""
+        key = (column, measure_ids, spec.threshold, spec.local_rule, spec.statistics)
+        if key not in self._withheld:
+            one_way = ViewSpec(measures=measure_ids, breakdown=(column,), threshold=spec.threshold,
+                               local_rule=spec.local_rule, statistics=tuple(s for s in spec.statistics if s != "drivers")
+                               or ("positive",), comparator="none")
+            table = _compute_respondents(data, one_way, bank, None).table
+            gone = table[table["suppressed"] & (table["group"] != ORGANISATION_GROUP)]
+            found: dict[tuple, set[str]] = {}
+            for m, y, g in zip(gone["measure"], gone["year"], gone["group_1"]):
+                found.setdefault((m, int(y)), set()).add(str(g))
+            self._withheld[key] = found
+        return self._withheld[key]
+
     def groups(self, column: str) -> tuple[np.ndarray, list[str]]:
-        """Group codes 0..G-1 per respondent ("Not stated" last, for blanks) and their labels."""
+        """Group codes 0..G-1 per respondent and their labels; blanks are "Not stated" (joining a
+        category of that name if the file has one)."""
         if column not in self._groups:
             if column not in self.frame.columns:
                 raise FilterError(f"There is no column '{column}' to compare by in this dataset.")
@@ -232,8 +257,11 @@ class Prepared:
             labels = [cats[c] for c in used]
             remap = np.full(len(cats) + 1, len(labels), dtype=np.int32)
             remap[used] = np.arange(len(used))
-            codes = remap[codes]  # -1 (blank) -> index len(cats) -> "Not stated"
-            labels.append(NOT_STATED)
+            if NOT_STATED in labels:  # the file's own "Not stated" and blank cells are one group
+                remap[-1] = labels.index(NOT_STATED)
+            else:
+                labels.append(NOT_STATED)
+            codes = remap[codes]  # -1 (blank) -> the "Not stated" group
             self._groups[column] = (codes, labels)
         return self._groups[column]
 
@@ -347,25 +375,17 @@ def _compute_respondents(data: SurveyData, spec: ViewSpec, bank: QuestionBank, b
     if spec.weighted and prep.weights is None:
         notes.append("The file has no weight column, so results are unweighted.")
 
-    rows: list[dict] = []
-    for m in measures:
-        if m.kind == "score":
-            if "score" in spec.statistics:
-                rows += _score_rows(prep, m, keys, all_keys, weights)
-            continue
-        state = prep.state(m)
-        if state is None:
-            continue
-        if "positive" in spec.statistics or "score" in spec.statistics:
-            rows += _positive_rows(prep, m, state, keys, all_keys, weights)
-        if "options" in spec.statistics:
-            rows += _option_rows(prep, m, keys, all_keys, weights)
-        if "mean" in spec.statistics:
-            rows += _score_rows(prep, m, keys, all_keys, weights, statistic="mean")
+    if weights is not None and prep.unusable_weights:
+        notes.append(f"{prep.unusable_weights:,} respondent(s) have no usable weight (blank or negative) and count "
+                     "zero in weighted results.")
+    rows = _raw_rows(prep, measures, spec.statistics, keys, all_keys, weights)
     table = _frame(rows, breakdown, weights is not None)
     table = disclosure.apply_disclosure(table, spec.threshold, spec.local_rule)
+    if flt is not None:
+        table = _filter_safety(prep, data, bank, spec, flt, measures, years, breakdown, mask, table)
     table = _changes(table, bank, prep.years)
-    table = _comparators(table, spec, bank, benchmark)
+    ours = spec if spec.organisation or not data.organisation else spec.with_(organisation=data.organisation)
+    table = _comparators(table, ours, bank, benchmark)
     if "drivers" in spec.statistics and spec.lens in DRIVER_LENSES:
         drivers = _drivers(prep, spec, bank, mask, shown_years, weights)
         if not drivers.empty:
@@ -377,6 +397,99 @@ def _compute_respondents(data: SurveyData, spec: ViewSpec, bank: QuestionBank, b
     names = _column_names(data, bank)
     return Results(table=table, spec=spec, dataset=_dataset_info(data), notes=tuple(notes),
                    filter_description=flt.describe(names) if flt is not None else "")
+
+
+def _raw_rows(prep, measures, statistics, keys, all_keys, weights) -> list[dict]:
+    """Every figure before disclosure control, with its true base in private columns."""
+    rows: list[dict] = []
+    for m in measures:
+        if m.kind == "score":
+            if "score" in statistics:
+                rows += _score_rows(prep, m, keys, all_keys, weights)
+            continue
+        state = prep.state(m)
+        if state is None:
+            continue
+        if "positive" in statistics or "score" in statistics:
+            rows += _positive_rows(prep, m, state, keys, all_keys, weights)
+        if "options" in statistics:
+            rows += _option_rows(prep, m, keys, all_keys, weights)
+        if "mean" in statistics:
+            rows += _score_rows(prep, m, keys, all_keys, weights, statistic="mean")
+    return rows
+
+
+REASON_FILTER_GROUP = ("the filter includes part of a withheld group, so comparing it with other views would "
+                       "reveal that group")
+REASON_FILTER_STEP = "one condition of the filter changes the result by fewer than {t} responses"
+
+
+def _leaves(f):
+    """(column, selected values, negated) for every equality / is-in condition of a filter."""
+    from explorer.core import filters as F
+
+    if isinstance(f, F.Eq):
+        yield f.column, {f.value}, False
+    elif isinstance(f, F.In):
+        yield f.column, set(f.values), False
+    elif isinstance(f, F.Not) and isinstance(f.filter, (F.Eq, F.In)):
+        inner = f.filter
+        yield inner.column, {inner.value} if isinstance(inner, F.Eq) else set(inner.values), True
+    elif isinstance(f, F.Not):
+        yield from _leaves(f.filter)
+    elif isinstance(f, (F.And, F.Or)):
+        for part in f.filters:
+            yield from _leaves(part)
+
+
+def _filter_safety(prep, data, bank, spec, flt, measures, years, breakdown, mask, table) -> pd.DataFrame:
+    """Keep filtered views consistent with every other view a user can make.
+
+    1. Per filtered column: the groups that column's own breakdown withholds (W) must be wholly in
+       or wholly out of the filter; otherwise "filter" minus shown groups reveals part of W.
+    2. Each condition of an and/or filter must change every result by 0 or at least threshold
+       responses, so two filters one condition apart cannot be subtracted.
+    (Rule "all staff minus the filter" is in disclosure.apply_disclosure.)
+    """
+    from explorer.core import filters as F
+
+    unsafe: dict[tuple, str] = {}
+    ids = tuple(m.id for m in measures)
+    for column, selected, negated in _leaves(flt):
+        withheld = prep.withheld_groups(data, bank, column, ids, spec)
+        _codes, labels = prep.groups(column)
+        chosen = set(labels) - selected if negated else selected & set(labels)
+        for key, w in withheld.items():
+            inside = chosen & w
+            if inside and inside != w:
+                unsafe.setdefault(key, REASON_FILTER_GROUP)
+    neighbours = []
+    if isinstance(flt, (F.And, F.Or)) and len(flt.filters) >= 2:
+        for i in range(len(flt.filters)):
+            rest = flt.filters[:i] + flt.filters[i + 1:]
+            neighbours.append(rest[0] if len(rest) == 1 else type(flt)(rest))
+    if neighbours:
+        n_here = _n_by_row(table)
+        for other in neighbours:
+            other_keys = _keys(prep, other.to_mask(data.respondents), years, breakdown)
+            other_rows = _raw_rows(prep, measures, spec.statistics, other_keys, None, None)
+            for row in other_rows:
+                key = (row["measure"], row["statistic"], row["option"], row["year"], row["group_1"], row["group_2"])
+                diff = abs(row["_n"] - n_here.get(key, 0.0))
+                if 0 < diff < spec.threshold:
+                    unsafe.setdefault((row["measure"], row["year"]), REASON_FILTER_STEP.format(t=spec.threshold))
+    if not unsafe:
+        return table
+    keys = list(zip(table["measure"], table["year"]))
+    reasons = [unsafe.get(k, "") for k in keys]
+    hit = np.array([bool(r) for r in reasons]) & ~table["suppressed"].to_numpy(dtype=bool)
+    return disclosure.withhold(table, hit, np.array(reasons, dtype=object))
+
+
+def _n_by_row(table: pd.DataFrame) -> dict:
+    return {(m, st, o, y, g1, g2): n for m, st, o, y, g1, g2, n in zip(
+        table["measure"], table["statistic"], table["option"], table["year"], table["group_1"], table["group_2"],
+        table["_n"])}
 
 
 def _previous(year: int, years: tuple[int, ...]) -> int | None:
@@ -656,13 +769,22 @@ def _comparators(table: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benchm
     t["vintage"] = ""
     if t.empty:
         return t
-    # each group against the rest of the organisation (groups only; never below the threshold)
-    groups = ~t["_total"].astype(bool) & ~t["suppressed"].astype(bool) & t["statistic"].isin(["positive", "score"])
-    rest_ok = groups & (t["_rest_n"] >= spec.threshold)
+    # each group against the rest of the organisation: only where the organisation row is shown, the
+    # rest has at least threshold responses, and (with a filter) the rest's left-out part is 0 or
+    # at least threshold too; otherwise the difference would reveal what is withheld
+    groups = ~t["_total"].astype(bool) & ~t["suppressed"].astype(bool) & t["statistic"].isin(["positive", "score", "mean"])
+    totals = t[t["_total"].astype(bool)].set_index(["measure", "statistic", "option", "year"])
+    total_shown = totals["suppressed"].to_dict()
+    total_comp = totals["_complement"].to_dict()
+    keys4 = list(zip(t["measure"], t["statistic"], t["option"], t["year"]))
+    org_shown = np.array([not total_shown.get(k, True) for k in keys4], dtype=bool)
+    rest_comp = np.array([total_comp.get(k, np.nan) for k in keys4], dtype=float) - t["_complement"].to_numpy(dtype=float)
+    rest_comp_ok = np.isnan(rest_comp) | (rest_comp == 0) | (rest_comp >= spec.threshold)
+    rest_ok = groups & (t["_rest_n"] >= spec.threshold) & org_shown & rest_comp_ok
     sel = np.flatnonzero(rest_ok.to_numpy())
     sig = t["significant_vs_rest"].to_numpy(dtype=object, copy=True)
     vs = t["vs_rest"].to_numpy(dtype=float, copy=True)
-    for stat in ("positive", "score"):
+    for stat in ("positive", "score", "mean"):
         s = sel[(t["statistic"].to_numpy()[sel] == stat)]
         if not len(s):
             continue
@@ -704,7 +826,7 @@ def _benchmark_columns(t: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benc
         t[col] = [keyed[col].get((m, y), np.nan) if (m, y) in keyed.index else np.nan
                   for m, y in zip(t["measure"], t["year"])]
     is_row = t["statistic"].isin(["positive", "score"])
-    t.loc[~is_row, ["benchmark_best", "benchmark_median", "benchmark_worst"]] = np.nan
+    t.loc[~is_row | t["suppressed"].astype(bool), ["benchmark_best", "benchmark_median", "benchmark_worst"]] = np.nan
     if as_comparator:
         t["comparator_value"] = t["benchmark_median"]
         t["comparator_difference"] = t["value"] - t["benchmark_median"]
@@ -722,8 +844,16 @@ def benchmark_stats(benchmark: SurveyData, spec: ViewSpec, bank: QuestionBank) -
         ours = _match_org(table, spec.organisation)
         if len(ours):
             group = str(ours["benchmark_group"].iloc[0])
+    if group is None:
+        groups = sorted({str(g) for g in table["benchmark_group"].unique() if str(g)})
+        if len(groups) > 1:
+            raise SpecError("The benchmark workbook has several benchmarking groups; choose yours (or your "
+                            f"organisation): {', '.join(groups[:6])}{' ...' if len(groups) > 6 else ''}.")
+        group = groups[0] if groups else None
     if group is not None:
         table = table[table["benchmark_group"].astype(str) == group]
+    # an organisation's figure on fewer than threshold responses takes no part
+    table = table[~(table["n"] < spec.threshold)]
     if table.empty:
         return pd.DataFrame(columns=["measure", "year", "benchmark_best", "benchmark_median", "benchmark_worst"])
     average = bank.unverified.benchmark_average
@@ -835,7 +965,9 @@ def _compute_aggregates(data: SurveyData, spec: ViewSpec, bank: QuestionBank) ->
                "breakdown": "" if total else str(rec.breakdown),
                "unit": "%" if statistic == "options" else str(rec.unit), "lower_is_better": m.lower_is_better,
                "value": float(rec.value), "n": float(rec.n), "_n": float(rec.n) if not math.isnan(rec.n) else np.inf,
-               "_positive": np.nan, "_complement": np.nan, "_p": np.nan, "_sd": np.nan,
+               "_positive": (round(rec.value * rec.n / 100.0) if statistic == "positive" and not math.isnan(rec.n)
+                             and not math.isnan(rec.value) else np.nan),
+               "_complement": np.nan, "_p": np.nan, "_sd": np.nan,
                "_sig": str(rec.sig), "_source_reason": str(rec.missing_reason), "_weighted": bool(rec.weighted),
                "_vintage": str(rec.vintage)}
         if math.isnan(rec.n) and not math.isnan(rec.value):
@@ -860,7 +992,7 @@ def _compute_aggregates(data: SurveyData, spec: ViewSpec, bank: QuestionBank) ->
         # the workbook is its own benchmark: best / median / worst and rank within our group
         frame = _benchmark_columns(frame, spec.with_(organisation=org_id, benchmark_group=group_name), bank, data,
                                    as_comparator=spec.comparator == "benchmark")
-        frame = _ranks(frame, data, group_name, org_id, bank)
+        frame = _ranks(frame, data, group_name, org_id, bank, spec.threshold)
     frame["vintage"] = frame["_vintage"]
     frame = frame[frame["year"].isin(shown_years)]
     frame = _order(disclosure.drop_private(frame), measures)
@@ -876,12 +1008,14 @@ def _aggregate_changes(frame: pd.DataFrame, bank: QuestionBank, years: tuple[int
     # published data: no test of our own; the file's own flag where it has one
     sig_text = t["_sig"].astype(str).str.lower()
     flagged = sig_text.str.contains("significant")
-    t["significant"] = np.where(flagged, ~sig_text.str.contains("not"), None)
+    negated = sig_text.str.contains(r"\b(?:not|no|non)[- ]?(?:statistically[- ])?significant", regex=True)
+    t["significant"] = np.where(flagged, ~negated, None)
     t.loc[t["change"].isna(), "significant"] = None
     return t
 
 
-def _ranks(frame: pd.DataFrame, data: SurveyData, group: str, org_id: str, bank: QuestionBank) -> pd.DataFrame:
+def _ranks(frame: pd.DataFrame, data: SurveyData, group: str, org_id: str, bank: QuestionBank,
+           threshold: int = 11) -> pd.DataFrame:
     table = data.aggregates
     table = table[(table["benchmark_group"].astype(str) == group) & (table["breakdown"].astype(str) == "")
                   & (table["option"].astype(str) == "")]
@@ -893,7 +1027,7 @@ def _ranks(frame: pd.DataFrame, data: SurveyData, group: str, org_id: str, bank:
             ranks.append(np.nan)
             counts.append(np.nan)
             continue
-        values = g["value"].dropna()
+        values = g.loc[~(g["n"] < threshold), "value"].dropna()
         lower = bank.items[m].lower_is_better if m in bank.items else False
         better = (values < value).sum() if lower else (values > value).sum()
         ranks.append(float(better + 1))

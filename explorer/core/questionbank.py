@@ -34,6 +34,7 @@ def _fold(text: str) -> str:
     """Case-, whitespace- and punctuation-insensitive form used to match labels and wording."""
     text = text.replace("’", "'").replace("‘", "'").replace("…", "...").replace("–", "-")
     text = re.sub(r"[^\w+<>'-]+", " ", text.lower())
+    text = re.sub(r"(\d)\s*-\s*(\d)", r"\1-\2", text)  # "1 - 2" is the band "1-2"
     return " ".join(text.split())
 
 

@@ -147,10 +147,15 @@ def _sheet_to_long(rows: list[list], sheet: str, bank: QuestionBank, code_to_ite
     id_idx = {name: lower.index(name) for name in ID_COLUMNS if name in lower}
     grid = np.array([r + [""] * (len(header) - len(r)) for r in data], dtype=object) if data else np.empty((0, len(header)), dtype=object)
     value_cols, n_cols, sig_cols = [], {}, {}
+    names = set(header)
     for j, name in enumerate(header):
         m = VAR_YEAR.match(name)
         s = VAR_SIG_YEAR.match(name)
-        if s:
+        inner = re.match(r"^(?P<stem>.+)_n_(?P<suffix>[^_]+)_(?P<year>(?:19|20)\d\d)$", name)
+        if inner and f"{inner.group('stem')}_{inner.group('suffix')}_{inner.group('year')}" in names:
+            # WRES bases: har_from_staff_eth_summary_n_1_2024 is the base of har_from_staff_eth_summary_1_2024
+            n_cols[(f"{inner.group('stem')}_{inner.group('suffix')}", int(inner.group("year")))] = j
+        elif s:
             sig_cols[(s.group("var"), int(s.group("year")))] = j
         elif m and m.group("sig"):
             sig_cols[(m.group("var"), int(m.group("year")))] = j

@@ -132,10 +132,16 @@ def _label_code(raw: str, table: Mapping[str, int], valid_codes) -> int:
         return table[folded]
     if folded in _MISSING_TEXT or raw.strip().lower() in _MISSING_TEXT:
         return _MISSING
+    # "1-2 times", "More than 10 times": the incident scale's labels with a unit
+    for suffix in (" times", " time"):
+        if folded.endswith(suffix) and folded[: -len(suffix)] in table:
+            return table[folded[: -len(suffix)]]
+    # "5 - Strongly agree", "Strongly agree (5)": only when code and label agree, so that an
+    # incident band such as "1 - 2" is never read as code 1
     for pattern, code_group, label_group in ((_LEADING_CODE, 1, 2), (_TRAILING_CODE, 2, 1)):
         m = pattern.match(raw)
         if m:
             code, label = int(m.group(code_group)), _fold(m.group(label_group))
-            if table.get(label) == code or (code in valid_codes and label not in table):
+            if table.get(label) == code:
                 return code
     return _UNMATCHED

@@ -137,6 +137,8 @@ def _sheet_to_long(source: Source, sheet: str, rows: list[list], year: int, bank
     weighting_j = col("weighting")
     text = lambda j: grid[j].map(cell_text).to_numpy(dtype=object) if j is not None else np.full(len(grid), "", dtype=object)  # noqa: E731
     org_id, org_name, group_col = text(org_id_j), text(org_name_j), text(group_j)
+    if org_type:  # organisation-type results: each benchmarking group is the "organisation" of its rows
+        org_id, org_name = group_col, group_col
     breakdown, category = text(breakdown_j), text(category_j)
     weighted = np.array([_fold(w) != "unweighted" for w in text(weighting_j)])
 

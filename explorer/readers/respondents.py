@@ -66,10 +66,10 @@ class _Accumulator:
         parts = self.parts.pop(key)
         if len(parts) == 1:
             return parts[0]
-        if isinstance(parts[0].dtype, pd.CategoricalDtype):
-            from pandas.api.types import union_categoricals
-
-            return pd.Series(union_categoricals([p.array for p in parts]))
+        if any(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            # chunks may have inferred different category types (numbers in one, text in the next)
+            values = np.concatenate([p.astype(object).to_numpy() for p in parts])
+            return pd.Series(pd.Categorical([None if v is None or v is pd.NA or v != v else str(v) for v in values]))
         return pd.concat(parts, ignore_index=True)
 
     def peek_all_missing(self, key: str) -> bool:
@@ -149,7 +149,7 @@ def _chunks(source: Source, sheet: SheetCandidate, progress: Progress | None) ->
         total = max(1, source.path.stat().st_size)
         reader = pd.read_csv(
             source.path, sep=source.delimiter, encoding=source.encoding, skiprows=sheet.header_row + 1,
-            header=None, names=names, chunksize=CSV_CHUNK_ROWS, skip_blank_lines=True, keep_default_na=True,
+            header=None, names=names, index_col=False, chunksize=CSV_CHUNK_ROWS, skip_blank_lines=True, keep_default_na=True,
             low_memory=False, encoding_errors="replace", compression=source.compression,
         )
         done = 0
@@ -201,14 +201,16 @@ def read_respondents(
     if not candidates:
         raise ReadError(source.path, "no sheet has a header row naming survey questions (such as q9a or the question "
                         "wording); if the columns have other names, open it with a column mapping")
-    accumulators: dict[int, _Accumulator] = {}
-    plans: dict[int, ColumnPlan] = {}
+    # keyed by (sheet, year): sheets of the same year may name their columns differently
+    accumulators: dict[tuple[str, int], _Accumulator] = {}
+    plans: dict[tuple[str, int], ColumnPlan] = {}
     locals_by_label: dict[str, str] = {}
     local_scales: dict[str, dict[str, int] | None] = {}
     warnings: list[str] = []
     counts: dict[tuple[int, str], Counter] = {}
     unmatched: dict[tuple[int, str], Counter] = {}
     sheets_detail = []
+    dropped_no_year = 0
     for s_i, sheet in enumerate(candidates):
         rows_in_sheet, years_in_sheet, year_from = 0, set(), ""
         for chunk in _chunks(source, sheet, _scaled(progress, s_i, len(candidates), 0.0, 0.6)):
@@ -220,6 +222,7 @@ def read_respondents(
                     year_col = None
                 else:
                     if bad.any():
+                        dropped_no_year += int(bad.sum())
                         chunk, years = chunk.take(~bad), years[~bad]
                     year_from = f"column '{year_col}'"
             if year_col is None:
@@ -229,20 +232,23 @@ def read_respondents(
             for year in distinct:
                 year = int(year)
                 part = chunk if len(distinct) == 1 else chunk.take(years == year)
-                if year not in plans:
-                    plans[year] = _plan_columns(source, part, year, bank, mapping, year_col, locals_by_label, local_scales)
-                acc = accumulators.setdefault(year, _Accumulator(year))
-                _decode_into(source, acc, part, plans[year], year, bank, mapping, local_scales, counts, unmatched)
+                key = (sheet.name, year)
+                if key not in plans:
+                    plans[key] = _plan_columns(source, part, year, bank, mapping, year_col, locals_by_label, local_scales)
+                acc = accumulators.setdefault(key, _Accumulator(year))
+                _decode_into(source, acc, part, plans[key], year, bank, mapping, local_scales, counts, unmatched)
                 rows_in_sheet += len(part)
                 years_in_sheet.add(year)
         sheets_detail.append({"name": sheet.name, "header_row": sheet.header_row + 1, "rows": rows_in_sheet,
                               "years": sorted(years_in_sheet), "year_from": year_from})
         if rows_in_sheet == 0:
             warnings.append(f"The sheet '{sheet.name}' has a header but no data rows.")
-    for year, acc in sorted(accumulators.items()):
+    if dropped_no_year:
+        warnings.append(f"{dropped_no_year} row(s) with no survey year in the year column were left out.")
+    for (sheet_name, year), acc in sorted(accumulators.items()):
         if acc.dropped:
-            warnings.append(f"{year}: {acc.dropped} row(s) with no answer to any question were left out "
-                            "(blank lines or totals).")
+            warnings.append(f"{year} ('{sheet_name}'): {acc.dropped} row(s) with no answer to any question were "
+                            "left out (blank lines or totals).")
     if source.format in ("xlsx", "xlsm"):
         _check_uncalculated_formulas(source, accumulators, plans)
     if not accumulators or all(acc.n == 0 for acc in accumulators.values()):
@@ -262,8 +268,9 @@ def read_respondents(
     if progress:
         progress(0.9, "Building the dataset")
     blocks = []
-    for year in sorted(accumulators):
-        acc, plan = accumulators[year], plans[year]
+    for key in sorted(accumulators, key=lambda k: (k[1], [c.name for c in candidates].index(k[0]))):
+        acc, plan = accumulators[key], plans[key]
+        year = key[1]
         block = YearBlock(year=year, n=acc.n)
         for col, target in plan.questions.items():
             block.answers[target] = acc.column(col)
@@ -280,11 +287,7 @@ def read_respondents(
     details = {
         "sheets": sheets_detail,
         "skipped_sheets": skipped,
-        "questions_by_year": {
-            year: {col: {"item": target, "code": _code_of(bank, target, year), "how": plans[year].how.get(col, "")}
-                   for col, target in plans[year].questions.items()}
-            for year in sorted(plans)
-        },
+        "questions_by_year": _questions_by_year(plans, bank),
         "unrecognised": sorted({c for p in plans.values() for c in p.ignored}),
         "local_columns": {str(col): next(label for label, i in locals_by_label.items() if i == lid)
                           for p in plans.values() for col, lid in p.local.items()},
@@ -302,6 +305,15 @@ def read_respondents(
         warnings=tuple(warnings),
         details=details,
     )
+
+
+def _questions_by_year(plans: dict, bank: QuestionBank) -> dict[int, dict]:
+    out: dict[int, dict] = {}
+    for (_sheet, year), plan in sorted(plans.items(), key=lambda kv: kv[0][1]):
+        found = out.setdefault(year, {})
+        for col, target in plan.questions.items():
+            found.setdefault(col, {"item": target, "code": _code_of(bank, target, year), "how": plan.how.get(col, "")})
+    return out
 
 
 def _scaled(progress: Progress | None, i: int, n: int, lo: float, hi: float) -> Progress | None:
@@ -536,7 +548,7 @@ def _check_uncalculated_formulas(source: Source, accumulators, plans) -> None:
     Only looked for when something reads as blank (no rows, or a question column with no answer),
     so ordinary files pay nothing for it."""
     suspicious = any(acc.n == 0 for acc in accumulators.values()) or any(
-        acc.peek_all_missing(col) for year, acc in accumulators.items() for col in plans[year].questions)
+        acc.peek_all_missing(col) for key, acc in accumulators.items() for col in plans[key].questions)
     if not suspicious:
         return
     import zipfile

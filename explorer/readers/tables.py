@@ -42,7 +42,7 @@ def read_table(source: Source, sheet: str, header_row: int, allow_duplicates: bo
         names = header_names(source.path, source.text_rows(header_row + 1)[header_row], allow_duplicates=allow_duplicates)
         try:
             frame = pd.read_csv(source.path, sep=source.delimiter, encoding=source.encoding, skiprows=header_row + 1,
-                                header=None, names=names, dtype=object, keep_default_na=False, encoding_errors="replace",
+                                header=None, names=names, index_col=False, dtype=object, keep_default_na=False, encoding_errors="replace",
                                 compression=source.compression)
         except pd.errors.ParserError:
             raise ReadError(source.path, "some rows have more cells than the header names") from None
