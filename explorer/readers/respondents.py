@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
@@ -28,7 +27,7 @@ from explorer.readers.columns import (
 )
 from explorer.readers.decode import decode_answers, label_lookup, to_floats
 from explorer.readers.errors import ReadError, YearUnknown
-from explorer.readers.grid import find_header_row, header_names, is_blank
+from explorer.readers.grid import find_header_row, header_names
 from explorer.readers.mapping import ColumnMapping
 from explorer.readers.source import EXCEL_MAX_ROWS, Source
 

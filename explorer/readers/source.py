@@ -16,7 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -76,12 +76,6 @@ class Source:
                 raise ReadError(self.path, f"the sheet '{name}' is damaged ({_short(exc)})") from None
         return self._sheet_cache[name]
 
-    def sheet_size(self, name: str) -> tuple[int, int]:
-        if self.is_text:
-            raise ValueError("a text file has no sheet size before it is read")
-        sheet = self._sheet(name)
-        return sheet.total_height, sheet.total_width
-
     def rows(self, name: str, limit: int | None = None) -> list[list]:
         """Cell values of a sheet, top to bottom (``limit`` rows at most). Blank cells are ''."""
         if self.is_text:
@@ -93,11 +87,6 @@ class Source:
             return sheet.to_python(skip_empty_area=False, nrows=limit)
         except CalamineError as exc:
             raise ReadError(self.path, f"the sheet '{name}' is damaged ({_short(exc)})") from None
-
-    def iter_rows(self, name: str) -> Iterator[list]:
-        if self.is_text:
-            raise ValueError("read text files with pandas, not row by row")
-        return self._sheet(name).iter_rows()
 
     def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         if self.is_text:
