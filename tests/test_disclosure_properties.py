@@ -115,15 +115,22 @@ def check_table(results, data, mask, breakdown, threshold):
             continue
         two_way = (groups["group_2"] != "").any()
         partitions = [["year", "group_1"], ["year", "group_2"]] if two_way else [["year"]]
-        for keys in partitions:
-            for _, members in groups.groupby(keys):
-                total = members["true_n"].sum()
+        # a two-way cell that is the only one with respondents in its row (column) equals that
+        # margin, which the one-way view shows: in the other direction it counts as known
+        known = [set(), set()]
+        if two_way:
+            real = groups[groups["true_n"] > 0]
+            for direction, keys in enumerate(partitions):
+                sizes = real.groupby(keys)["true_n"].transform("size")
+                known[1 - direction] = set(real.index[sizes.to_numpy() == 1])
+        for direction, keys in enumerate(partitions):
+            for _, members in groups[~groups.index.isin(known[direction])].groupby(keys):
                 # groups the filter empties carry nothing, whether withheld or not
                 gone = members[members["suppressed"] & (members["true_n"] > 0)]
                 if gone.empty or len(members) < 2:
                     continue
-                if total < threshold and len(gone) == (members["true_n"] > 0).sum():
-                    continue  # the whole (small) margin is withheld
+                if len(gone) == (members["true_n"] > 0).sum():
+                    continue  # everything is withheld: only the margin itself could be worked out
                 # the withheld remainder (total minus shown groups) is itself a safe group
                 assert len(gone) >= 2, members
                 assert gone["true_n"].sum() >= threshold, members

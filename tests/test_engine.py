@@ -499,3 +499,15 @@ def test_published_significance_flags(tmp_path, flag, expected):
     data.aggregates["sig"] = pd.Categorical([flag, flag])
     row = value(compute(data, ViewSpec(measures=("manager_encourages",)), BANK), "manager_encourages", year=2024)
     assert row["significant"] is expected and row["change"] == pytest.approx(10.0)
+
+
+def test_two_way_complement_is_not_a_cell_that_equals_its_margin():
+    """D3 is all on site North, so cell D3 / North is the D3 margin (shown in the one-way view):
+    hiding it cannot protect the small cell D1 / North; another cell must be withheld."""
+    d = ["D1"] * 3 + ["D1"] * 30 + ["D2"] * 30 + ["D2"] * 30 + ["D3"] * 27
+    site = ["North"] * 3 + ["South"] * 30 + ["North"] * 30 + ["South"] * 30 + ["North"] * 27
+    data = dataset({"Directorate": d, "Site": site, "manager_encourages": [5, 1, 4] * 40})
+    t = compute(data, ViewSpec(measures=("manager_encourages",), breakdown=("Directorate", "Site")), BANK).table
+    north = t[t["group_2"] == "North"].set_index("group_1")["suppressed"]
+    assert not north["D3"]  # withholding it would protect nothing
+    assert north.drop("D3").sum() >= 2  # D1 / North and another cell

@@ -95,7 +95,7 @@ def apply_disclosure(table: pd.DataFrame, threshold: int, local_rule: bool = Fal
     return _finish(t)
 
 
-def _safe(withheld: pd.DataFrame, threshold: int, local_rule: bool) -> bool:
+def _safe(withheld: pd.DataFrame, members: pd.DataFrame, threshold: int, local_rule: bool) -> bool:
     """Can the withheld groups of one table be shown as a single remainder (total minus the rest)?
 
     That remainder is always derivable, so it must itself pass every rule: at least two groups, at
@@ -105,6 +105,8 @@ def _safe(withheld: pd.DataFrame, threshold: int, local_rule: bool) -> bool:
     real = withheld[withheld["n"].fillna(0) > 0]
     if real.empty:
         return True
+    if set(real.index) == set(members.index[members["n"].fillna(0) > 0]):
+        return True  # everything is withheld: the remainder is the whole margin, shown (or not) on its own
     if len(real) < 2 or real["n"].sum() < threshold:
         return False
     complement = real["complement"]
@@ -129,16 +131,25 @@ def _secondary(units: pd.DataFrame, threshold: int, local_rule: bool = False) ->
     base = ["measure", "year", "breakdown"]
     # two-way tables: across group_2 within each group_1 and across group_1 within each group_2
     partitions = [base + ["group_1"], base + ["group_2"]] if two_way else [base]
+    # In a two-way table a cell that is the only one with respondents in its row (or column) equals
+    # that margin, which another view shows: within the other direction it is known, not withheld.
+    known: dict[int, set] = {0: set(), 1: set()}
+    if two_way:
+        real = grouped[grouped["n"].fillna(0) > 0]
+        for direction, keys in enumerate(partitions):
+            sizes = real.groupby(keys, sort=False, dropna=False)["n"].transform("size")
+            known[1 - direction] = set(real.index[sizes.to_numpy() == 1])
     changed = True
     while changed:
         changed = False
-        for keys in partitions:
+        for direction, keys in enumerate(partitions):
             current = units.loc[grouped.index]
+            current = current[~current.index.isin(known[direction])]
             for _, members in current.groupby(keys, sort=False, dropna=False):
                 if len(members) < 2:
                     continue
                 withheld = members[members["reason"] != ""]
-                if _safe(withheld, threshold, local_rule):
+                if _safe(withheld, members, threshold, local_rule):
                     continue
                 candidates = members[(members["reason"] == "") & (members["n"].fillna(0) > 0)]
                 candidates = candidates.sort_values(["n", "group_1", "group_2"], kind="stable")
@@ -146,7 +157,7 @@ def _secondary(units: pd.DataFrame, threshold: int, local_rule: bool = False) ->
                     units.at[idx, "reason"] = REASON_SECONDARY
                     changed = True
                     withheld = pd.concat([withheld, units.loc[[idx]]])
-                    if _safe(withheld, threshold, local_rule):
+                    if _safe(withheld, members, threshold, local_rule):
                         break
 
 
