@@ -1,5 +1,5 @@
 """``python -m explorer`` is the same as the ``staff-survey-explorer`` command."""
 
-from explorer.app import main
+from explorer.cli import main
 
 raise SystemExit(main())

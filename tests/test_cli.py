@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from explorer import __version__
-from explorer.app import main
+from explorer.cli import main
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

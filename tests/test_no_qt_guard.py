@@ -62,7 +62,7 @@ def test_core_readers_export_import_and_work_without_qt():
 def test_command_line_help_works_without_qt():
     proc = run_without_qt(
         """
-        from explorer.app import main
+        from explorer.cli import main
         try:
             main(["--help"])
         except SystemExit as exc:

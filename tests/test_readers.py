@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from explorer.app import main
+from explorer.cli import main
 from explorer.core.progress import Cancelled, ProgressReporter
 from explorer.core.questionbank import load_bank
 from explorer.readers import ColumnMapping, MappingError, PasswordRequired, ReadError, WrongPassword, open_survey

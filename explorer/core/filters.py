@@ -13,7 +13,7 @@ item id (``ethnicity``, ``age``) holding labels. A filter on a column the data l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,15 @@ class Filter:
         raise NotImplementedError
 
     def columns(self) -> set[str]:
+        raise NotImplementedError
+
+    def leaves(self) -> Iterator[tuple[str, tuple[str, ...], bool]]:
+        """Every condition as (column, values, negated), in order."""
+        raise NotImplementedError
+
+    def map_columns(self, fn: Callable[[str], str]) -> "Filter":
+        """The same filter with every column name passed through ``fn`` (e.g. to resolve "Ethnic
+        background" to the data's column)."""
         raise NotImplementedError
 
     def __and__(self, other: "Filter") -> "Filter":
@@ -97,6 +106,12 @@ class Eq(Filter):
     def columns(self) -> set[str]:
         return {self.column}
 
+    def leaves(self):
+        yield self.column, (self.value,), False
+
+    def map_columns(self, fn):
+        return Eq(fn(self.column), self.value)
+
 
 @dataclass(frozen=True)
 class In(Filter):
@@ -120,6 +135,12 @@ class In(Filter):
     def columns(self) -> set[str]:
         return {self.column}
 
+    def leaves(self):
+        yield self.column, self.values, False
+
+    def map_columns(self, fn):
+        return In(fn(self.column), self.values)
+
 
 @dataclass(frozen=True)
 class Not(Filter):
@@ -141,6 +162,13 @@ class Not(Filter):
 
     def columns(self) -> set[str]:
         return self.filter.columns()
+
+    def leaves(self):
+        for column, values, negated in self.filter.leaves():
+            yield column, values, not negated
+
+    def map_columns(self, fn):
+        return Not(self.filter.map_columns(fn))
 
 
 @dataclass(frozen=True)
@@ -168,6 +196,13 @@ class And(Filter):
     def columns(self) -> set[str]:
         return set().union(*(f.columns() for f in self.filters)) if self.filters else set()
 
+    def leaves(self):
+        for f in self.filters:
+            yield from f.leaves()
+
+    def map_columns(self, fn):
+        return And(tuple(f.map_columns(fn) for f in self.filters))
+
 
 @dataclass(frozen=True)
 class Or(Filter):
@@ -193,6 +228,13 @@ class Or(Filter):
 
     def columns(self) -> set[str]:
         return set().union(*(f.columns() for f in self.filters)) if self.filters else set()
+
+    def leaves(self):
+        for f in self.filters:
+            yield from f.leaves()
+
+    def map_columns(self, fn):
+        return Or(tuple(f.map_columns(fn) for f in self.filters))
 
 
 def parse_filter(text: str) -> Filter:

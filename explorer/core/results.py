@@ -33,6 +33,7 @@ class Results:
     dataset: dict
     notes: tuple[str, ...] = ()
     filter_description: str = ""
+    empty_reason: str = ""  # why nothing is shown (filter matching nobody, everything withheld, ...)
     extra: dict = field(default_factory=dict)
 
     def rows(self, **where) -> pd.DataFrame:
@@ -52,6 +53,7 @@ class Results:
             "dataset": self.dataset,
             "view": self.spec.to_dict(),
             "filter": self.filter_description,
+            "empty_reason": self.empty_reason,
             "notes": list(self.notes),
             "rows": self.to_records(),
         }

@@ -17,8 +17,16 @@ import numpy as np
 import pandas as pd
 
 
+_ERFC = np.frompyfunc(math.erfc, 1, 1)
+
+
 def _normal_two_sided(z: np.ndarray) -> np.ndarray:
-    return np.array([math.erfc(abs(v) / math.sqrt(2.0)) if np.isfinite(v) else np.nan for v in np.atleast_1d(z)])
+    z = np.atleast_1d(np.asarray(z, dtype=float))
+    out = np.full(z.shape, np.nan)
+    ok = np.isfinite(z)
+    if ok.any():
+        out[ok] = _ERFC(np.abs(z[ok]) / math.sqrt(2.0)).astype(float)
+    return out
 
 
 def two_proportion_z(p1, n1, p2, n2) -> tuple[np.ndarray, np.ndarray]:
@@ -78,6 +86,60 @@ def t_two_sided(t: float, df: float) -> float:
     return betainc(df / 2.0, 0.5, df / (df + t * t))
 
 
+def _betacf_vec(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """:func:`_betacf` over arrays (Lentz's method, each element stopping when it has converged)."""
+    tiny, eps = 1e-300, 3e-16
+    qab, qap, qam = a + b, a + 1.0, a - 1.0
+    c = np.ones_like(x)
+    d = 1.0 - qab * x / qap
+    d = 1.0 / np.where(np.abs(d) > tiny, d, tiny)
+    h = d.copy()
+    active = np.ones(x.shape, dtype=bool)
+    for m in range(1, 400):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / np.where(np.abs(d) > tiny, d, tiny)
+        c = 1.0 + aa / c
+        c = np.where(np.abs(c) > tiny, c, tiny)
+        h = np.where(active, h * d * c, h)
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / np.where(np.abs(d) > tiny, d, tiny)
+        c = 1.0 + aa / c
+        c = np.where(np.abs(c) > tiny, c, tiny)
+        delta = d * c
+        h = np.where(active, h * delta, h)
+        active &= np.abs(delta - 1.0) >= eps
+        if not active.any():
+            break
+    return h
+
+
+def t_two_sided_vec(t: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """:func:`t_two_sided` over arrays: I_x(df/2, 1/2) with x = df / (df + t^2)."""
+    t, df = np.asarray(t, dtype=float), np.asarray(df, dtype=float)
+    out = np.full(t.shape, np.nan)
+    ok = np.isfinite(t) & np.isfinite(df) & (df > 0)
+    if not ok.any():
+        return out
+    a, b = df[ok] / 2.0, np.full(ok.sum(), 0.5)
+    x = df[ok] / (df[ok] + t[ok] ** 2)
+    lgam = np.vectorize(math.lgamma)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        front = np.exp(lgam(a + b) - lgam(a) - lgam(b) + a * np.log(x) + b * np.log1p(-x))
+    direct = x < (a + 1.0) / (a + b + 2.0)
+    res = np.empty(len(x))
+    if direct.any():
+        res[direct] = front[direct] * _betacf_vec(a[direct], b[direct], x[direct]) / a[direct]
+    if (~direct).any():
+        i = ~direct
+        res[i] = 1.0 - front[i] * _betacf_vec(b[i], a[i], 1.0 - x[i]) / b[i]
+    res = np.where(x <= 0.0, 0.0, np.where(x >= 1.0, 1.0, res))
+    out[ok] = res
+    return out
+
+
 def welch_t(m1, s1, n1, m2, s2, n2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(t, degrees of freedom, two-sided p) from means, standard deviations and sizes."""
     m1, s1, n1, m2, s2, n2 = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (m1, s1, n1, m2, s2, n2))
@@ -87,8 +149,7 @@ def welch_t(m1, s1, n1, m2, s2, n2) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         df = (v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
     both_constant = (v1 + v2) == 0
     t = np.where(both_constant, np.where(m1 == m2, 0.0, np.nan), t)
-    p = np.array([t_two_sided(ti, di) if not bc else (1.0 if ti == 0 else np.nan)
-                  for ti, di, bc in zip(t, df, both_constant)])
+    p = np.where(both_constant, np.where(t == 0, 1.0, np.nan), t_two_sided_vec(t, df))
     return t, df, p
 
 

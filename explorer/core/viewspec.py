@@ -1,18 +1,24 @@
 """ViewSpec: what to show, as plain immutable data (saved views, board-pack pages, undo history).
 
-Versioned JSON: ``ViewSpec.from_json(spec.to_json()) == spec``; older versions load.
+Versioned JSON: ``ViewSpec.from_json(spec.to_json()) == spec``; older versions load. A saved view
+also carries references to its data (and benchmark) file — name, path relative to the view file,
+SHA-256 of the content — so replaying it can say when the file is missing or has changed. The
+references are not part of a view's identity: two views that show the same thing are equal.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from explorer.core.filters import Filter
+from explorer.core.filters import Filter, FilterError
 from explorer.core.unverified import load_unverified
 
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 COMPARATORS = ("none", "organisation", "last_year", "benchmark")
 STATISTICS = ("positive", "score", "options", "mean", "drivers")
 LENSES = ("trust", "bullying", "morale")
@@ -23,7 +29,53 @@ class SpecError(ValueError):
 
 
 def minimum_threshold() -> int:
+    """The suppression threshold's floor (and default): read from the [V] facts, never hard-coded."""
     return load_unverified().minimum_base
+
+
+def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class DatasetRef:
+    """Which file a view was made from: its name, where it was (absolute when known; relative to the
+    view file once saved), what kind of file, and a fingerprint of its content."""
+
+    name: str
+    path: str | None = None
+    sha256: str | None = None
+    kind: str = ""
+    demo: bool = False
+
+    @classmethod
+    def of_file(cls, path: str | os.PathLike, kind: str = "") -> "DatasetRef":
+        p = Path(path).resolve()
+        return cls(name=p.name, path=str(p), sha256=file_sha256(p), kind=kind)
+
+    def to_dict(self, relative_to: str | os.PathLike | None = None) -> dict:
+        path = self.path
+        if path and relative_to is not None:
+            try:
+                path = os.path.relpath(path, Path(relative_to).resolve())
+            except ValueError:  # another drive on Windows: keep it absolute
+                pass
+        return {"name": self.name, "path": path, "sha256": self.sha256, "kind": self.kind, "demo": self.demo}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "DatasetRef | None":
+        if not data:
+            return None
+        return cls(name=str(data.get("name", "")), path=data.get("path"), sha256=data.get("sha256"),
+                   kind=str(data.get("kind", "")), demo=bool(data.get("demo", False)))
+
+
+def _default_threshold() -> int:
+    return minimum_threshold()
 
 
 @dataclass(frozen=True)
@@ -35,12 +87,14 @@ class ViewSpec:
     breakdown: tuple[str, ...] = ()  # "compare by": up to two columns
     comparator: str = "last_year"
     weighted: bool = False
-    threshold: int = 11
-    local_rule: bool = False  # also hide a % when the positive or negative count is 3 or fewer
+    threshold: int = field(default_factory=_default_threshold)
+    local_rule: bool = False  # also combine groups until each has more than 3 positive and negative answers
     statistics: tuple[str, ...] = ("positive", "score")
     organisation: str | None = None  # published data: which organisation is "us" (org_id or name)
     benchmark_group: str | None = None
     driver_outcome: str = "theme_engagement"
+    dataset: DatasetRef | None = field(default=None, compare=False)
+    benchmark: DatasetRef | None = field(default=None, compare=False)
     version: int = field(default=SPEC_VERSION, compare=False)
 
     def __post_init__(self) -> None:
@@ -58,14 +112,14 @@ class ViewSpec:
         if bad:
             raise SpecError(f"Unknown statistic '{bad[0]}'; use any of {', '.join(STATISTICS)}.")
         minimum = minimum_threshold()
-        if not isinstance(self.threshold, int) or self.threshold < minimum:
+        if not isinstance(self.threshold, int) or isinstance(self.threshold, bool) or self.threshold < minimum:
             raise SpecError(f"The suppression threshold cannot be below {minimum} respondents.")
 
     def with_(self, **changes: Any) -> "ViewSpec":
         return replace(self, **changes)
 
     # ------------------------------------------------------------------------- JSON
-    def to_dict(self) -> dict:
+    def to_dict(self, relative_to: str | os.PathLike | None = None) -> dict:
         return {
             "version": SPEC_VERSION,
             "lens": self.lens,
@@ -81,19 +135,28 @@ class ViewSpec:
             "organisation": self.organisation,
             "benchmark_group": self.benchmark_group,
             "driver_outcome": self.driver_outcome,
+            "dataset": self.dataset.to_dict(relative_to) if self.dataset else None,
+            "benchmark": self.benchmark.to_dict(relative_to) if self.benchmark else None,
         }
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+    def to_json(self, relative_to: str | os.PathLike | None = None) -> str:
+        return json.dumps(self.to_dict(relative_to), indent=2, ensure_ascii=False)
 
     @classmethod
     def from_dict(cls, data: dict) -> "ViewSpec":
+        if not isinstance(data, dict):
+            raise SpecError("The saved view is not a view (a JSON object was expected).")
         version = int(data.get("version", 1))
         if version > SPEC_VERSION:
             raise SpecError(f"This view was saved by a newer version of the program (view version {version}).")
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "version"}
         if known.get("filter") is not None:
-            known["filter"] = Filter.from_dict(known["filter"])
+            try:
+                known["filter"] = Filter.from_dict(known["filter"])
+            except (FilterError, KeyError, TypeError) as exc:
+                raise SpecError(f"The saved view's filter could not be read ({exc}).") from None
+        for ref in ("dataset", "benchmark"):
+            known[ref] = DatasetRef.from_dict(known.get(ref))
         return cls(**known)
 
     @classmethod
@@ -102,3 +165,27 @@ class ViewSpec:
             return cls.from_dict(json.loads(text))
         except (json.JSONDecodeError, TypeError, KeyError) as exc:
             raise SpecError(f"The saved view could not be read ({exc}).") from None
+
+    # ------------------------------------------------------------------------- files
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the view as JSON (data references relative to the view file's folder), atomically."""
+        target = Path(path)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(self.to_json(relative_to=target.parent), encoding="utf-8")
+        os.replace(tmp, target)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "ViewSpec":
+        """Read a saved view; data paths come back absolute (resolved against the view's folder)."""
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise SpecError(f"The view file {p.name} could not be read ({exc.strerror or exc}).") from None
+        spec = cls.from_json(text)
+        refs = {}
+        for name in ("dataset", "benchmark"):
+            ref = getattr(spec, name)
+            if ref is not None and ref.path and not Path(ref.path).is_absolute():
+                refs[name] = replace(ref, path=str((p.resolve().parent / ref.path).resolve()))
+        return spec.with_(**refs) if refs else spec

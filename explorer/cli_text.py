@@ -1,4 +1,6 @@
-"""Results as a plain-text table for the command line (rendering only: no statistics here)."""
+"""Results as a plain-text table for the command line (rendering only: no statistics here).
+
+It lives outside ``explorer.core``: the core makes Results, its clients render them."""
 
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ def results_as_text(results: Results) -> str:
     head = [f"{ds.get('organisation') or ds.get('file')} ({ds.get('kind')})"]
     if results.filter_description:
         head.append(f"Filter: {results.filter_description}")
+    if results.empty_reason:
+        head.append(f"Nothing to show: {results.empty_reason}")
     lines = []
     widths = (46, 6, 38, 9, 7, 14)
     header = ("Measure", "Year", "Group", "Value", "n", "Change")

@@ -94,8 +94,10 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--comparator", choices=("none", "organisation", "last_year", "benchmark"), default="last_year")
         parser.add_argument("--benchmark", metavar="WORKBOOK", help="official benchmark workbook to compare with")
         parser.add_argument("--organisation", metavar="ORG", help="your org_id or name (published files with many organisations)")
-        parser.add_argument("--mapping", metavar="M")
-        parser.add_argument("--password-file", metavar="P")
+        parser.add_argument("--mapping", metavar="M", help="a saved column mapping (JSON)")
+        parser.add_argument("--password-file", metavar="P", help="a file holding the workbook's password")
+        parser.add_argument("--view", metavar="V.json", help="replay a saved view (with the data it was made from)")
+        parser.add_argument("--save-view", metavar="V.json", help="save this view (and which data it uses) to replay later")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     elif name == "export":
         parser.add_argument("file", metavar="FILE", nargs="?")
@@ -151,50 +153,90 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _session(args: argparse.Namespace):
+    """The session a command works on: the demo, FILE, or a saved view's data."""
+    from explorer.core.session import Session, ViewFileError
+    from explorer.core.viewspec import SpecError
+    from explorer.readers import MappingError, PasswordRequired, ReadError
+
+    warnings: list[str] = []
+    try:
+        if getattr(args, "view", None) and not (args.demo or args.file):
+            session, spec, warnings = Session.replay(args.view, password=_read_password(args.password_file))
+            return session, spec, warnings
+        if args.demo:
+            session = Session.open_demo()
+        else:
+            session = Session.open(args.file, mapping=args.mapping, password=_read_password(args.password_file))
+    except PasswordRequired as exc:
+        raise UsageError(f"{exc.path.name} is password-protected; give its password with --password-file FILE.") from None
+    except (ReadError, MappingError, ViewFileError, SpecError) as exc:
+        raise UsageError(str(exc)) from None
+    spec = None
+    if getattr(args, "view", None):
+        from explorer.core.viewspec import ViewSpec
+
+        try:
+            spec = ViewSpec.load(args.view)
+        except SpecError as exc:
+            raise UsageError(str(exc)) from None
+    return session, spec, warnings
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     import json
 
-    from explorer.core.engine import compute
     from explorer.core.filters import And, FilterError, parse_filter
-    from explorer.core.questionbank import load_bank
     from explorer.core.viewspec import SpecError, ViewSpec
-    from explorer.readers import MappingError, ReadError, open_survey
+    from explorer.readers import MappingError, ReadError
 
-    if bool(args.demo) == bool(args.file):
-        raise UsageError(f"Give either FILE or --demo (run '{PROG} summary --help' for usage).")
-    if not args.lens and not args.measure:
+    if args.demo and args.file:
+        raise UsageError(f"Give either FILE or --demo, not both (run '{PROG} summary --help' for usage).")
+    if not (args.demo or args.file or args.view):
+        raise UsageError(f"Give FILE, --demo or --view V.json (run '{PROG} summary --help' for usage).")
+    if not args.view and not args.lens and not args.measure:
         raise UsageError(f"Choose --lens trust|bullying|morale or at least one --measure (run '{PROG} summary --help').")
-    bank = load_bank()
-    if args.demo:
-        from explorer.demo import load_demo
-
-        data = load_demo(bank=bank)
-    else:
-        data = _open(args)
-    benchmark = None
+    session, saved, warnings = _session(args)
     if args.benchmark:
         try:
-            benchmark = open_survey(args.benchmark, bank=bank)
-        except (ReadError, MappingError) as exc:
+            session.open_benchmark(args.benchmark)
+        except (ReadError, MappingError, SpecError) as exc:
             raise UsageError(str(exc)) from None
     statistics = ["positive", "score"] + (["options"] if args.options else []) + (["mean"] if args.mean else []) \
         + (["drivers"] if args.drivers else [])
     try:
         filters = [parse_filter(f) for f in args.filter]
-        spec = ViewSpec(
-            lens=args.lens, measures=tuple(args.measure), years=tuple(args.year),
-            filter=(filters[0] if len(filters) == 1 else And(tuple(filters))) if filters else None,
-            breakdown=tuple(args.by), comparator=args.comparator, weighted=args.weighted,
-            threshold=args.threshold if args.threshold is not None else 11, local_rule=args.local_rule,
-            statistics=tuple(statistics), organisation=args.organisation,
-        )
-        results = compute(data, spec, bank, benchmark=benchmark)
+        flt = (filters[0] if len(filters) == 1 else And(tuple(filters))) if filters else None
+        if saved is not None:
+            changes = {k: v for k, v in (("lens", args.lens), ("measures", tuple(args.measure) or None),
+                                         ("years", tuple(args.year) or None), ("filter", flt),
+                                         ("breakdown", tuple(args.by) or None), ("threshold", args.threshold),
+                                         ("organisation", args.organisation)) if v}
+            spec = saved.with_(**changes)
+        else:
+            spec = ViewSpec(
+                lens=args.lens, measures=tuple(args.measure), years=tuple(args.year), filter=flt,
+                breakdown=tuple(args.by), comparator=args.comparator, weighted=args.weighted,
+                threshold=args.threshold if args.threshold is not None else ViewSpec().threshold,
+                local_rule=args.local_rule, statistics=tuple(statistics), organisation=args.organisation,
+            )
+        spec = session.set_spec(spec)
+        results = session.compute(spec)
     except (SpecError, FilterError) as exc:
         raise UsageError(str(exc)) from None
+    if args.save_view:
+        try:
+            session.save_view(args.save_view)
+        except OSError as exc:
+            raise UsageError(f"The view could not be saved to {args.save_view} ({exc.strerror or exc}).") from None
+    for warning in warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps(results.to_json_dict(), indent=2, ensure_ascii=False))
+        out = results.to_json_dict()
+        out["warnings"] = warnings
+        print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        from explorer.core.textreport import results_as_text
+        from explorer.cli_text import results_as_text
 
         print(results_as_text(results))
     return 0

@@ -1,0 +1,90 @@
+"""Disclosure control: the one place that decides what may be shown. Every Results table is made
+from it; nothing else in the program withholds or combines groups.
+
+The guarantee (respondent-level data, for one file and one threshold T, default 11): no group of
+fewer than T respondents, or of fewer than T answers to a question, can have its size or any figure
+about it worked out exactly from any combination of the figures the program shows or exports —
+within a view, within an export, and across any number of views (filters =, !=, A|B, several
+filters, one or two compare-by columns, every lens, statistic and year).
+
+Mechanism (by construction, no history):
+1. **Protected partitions** (:mod:`.families`, :mod:`.partition`). Per survey year, the
+   respondents are split into blocks by their values in a *family* of columns — the organisation's
+   own columns, or the people (equality) columns — pooling small values hierarchically ("Other
+   staff groups (combined)") until every block has at least T respondents. Every filter and every
+   compare-by is evaluated on these recoded values, so every figure is about a union of blocks.
+2. **Per question** (:mod:`.measures`). For each question the partition is coarsened until every
+   block also has at least T answers (and, under the local rule, more than 3 positive and 3
+   negative answers). Each figure of that question is then a sum over whole blocks.
+3. **Families are not combined.** A view uses columns of one family only. Figures from the two
+   families can still be set side by side; :mod:`.crosscheck` certifies that no cut of the overlap
+   graph weighs 1..T-1, which is exactly what combining them would need.
+
+Proof sketch: every figure about a question in a year is a sum over a union of blocks (1, 2), so
+any linear combination of figures of one family is constant on blocks; a group in their span is a
+union of blocks and holds at least T answers. Two families: 0/1 combinations are differences of a
+union of blocks of one and a union nested in it, whose size is a cut of the overlap graph — and
+there is none under T (3). Different years are different respondents. Changes, comparisons with the
+rest of the organisation and significance are computed from shown figures only.
+
+Published (aggregate) files carry their own figures: :mod:`.published` withholds what is below T
+and what a table's total would reveal by subtraction.
+"""
+
+from __future__ import annotations
+
+from explorer.core.disclosure.families import NOT_STATED, ORGANISATION, PEOPLE, Family, pooled_label
+from explorer.core.disclosure.measures import MeasurePartition, coarsen, separated
+from explorer.core.disclosure.partition import POOLED, Rule
+from explorer.core.unverified import load_unverified
+
+__all__ = ["NOT_STATED", "ORGANISATION", "PEOPLE", "POOLED", "Family", "MeasurePartition", "Rule", "coarsen",
+           "separated", "pooled_label", "minimum_threshold", "local_rule_max", "rule",
+           "reason_small", "reason_small_group", "reason_combined", "reason_parts", "reason_local",
+           "reason_column_dropped", "reason_no_answers", "REASON_YEAR_TOO_SMALL"]
+
+
+def minimum_threshold() -> int:
+    """The smallest threshold allowed (11, a [V] fact kept in unverified.toml)."""
+    return load_unverified().minimum_base
+
+
+def local_rule_max() -> int:
+    """The local rule: a % is hidden when positive or negative answers are at most this (3)."""
+    return load_unverified().local_rule_max_count
+
+
+def rule(threshold: int, local: bool = False) -> Rule:
+    return Rule(threshold, local_rule_max() if local else None)
+
+
+def reason_small(threshold: int) -> str:
+    return f"fewer than {threshold} responses"
+
+
+def reason_small_group(threshold: int, pool: str) -> str:
+    return f"fewer than {threshold} respondents; counted in '{pool}'"
+
+
+def reason_combined(pool: str) -> str:
+    return f"combined with smaller groups in '{pool}' so that they cannot be worked out"
+
+
+def reason_parts(pool: str) -> str:
+    return f"too few answers to this question in parts of this group; they are counted in '{pool}'"
+
+
+def reason_local() -> str:
+    return f"{local_rule_max()} or fewer positive or negative answers (local rule)"
+
+
+def reason_column_dropped(column: str) -> str:
+    return (f"not shown by {column} for this question this year: with the organisation's own breakdowns "
+            "it could single out a small group")
+
+
+def reason_no_answers() -> str:
+    return "no answers from this group"
+
+
+REASON_YEAR_TOO_SMALL = "too few responses this year to show anything safely"

@@ -1,0 +1,237 @@
+"""Column families: the organisation's own columns and the people (equality) columns, each with one
+protected partition per survey year.
+
+* **organisation** — the file's breakdown columns (directorate, division, staff group, site, ...),
+  ordered so the management structure loses detail last: structure words first, then staff group or
+  occupation, then site or location, then the rest; coarser columns first within each class.
+* **people** — the equality columns, in the order equality reporting needs them (WRES ethnicity
+  summary, long-term condition, gender, age, sexual orientation, religion). A column joins only
+  while at most ``MAX_POOLED_SHARE`` of respondents lose its value to pooling, the columns before it
+  keep their detail (at most ``MAX_EXTRA_LOSS`` more pooled), and the family stays *separable* from
+  the organisation family (see :mod:`.crosscheck`); otherwise it is left out of views, with the
+  reason kept for the catalog. Other demographic columns are not offered for views.
+
+Columns of the two families are never combined in one view: each view's figures are then unions of
+one family's blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from explorer.core.disclosure import crosscheck
+from explorer.core.disclosure.partition import POOLED, Rule, blocks, recode
+
+NOT_STATED = "Not stated"
+MAX_POOLED_SHARE = 0.15
+MAX_EXTRA_LOSS = 0.03
+ORGANISATION, PEOPLE = "organisation", "people"
+
+_STRUCTURE = ("organisation", "trust", "division", "directorate", "care group", "business unit", "department",
+              "service", "specialty", "speciality", "locality", "team", "ward", "unit", "bd1", "bd2", "bd3", "bd4",
+              "national breakdown", "breakdown")
+_STAFF = ("staff group", "staff_group", "occupation", "profession", "band", "job", "role")
+_SITE = ("site", "location", "hospital", "building", "base")
+PEOPLE_ORDER = ("Ethnicity (WRES summary)", "long_term_condition", "gender", "age", "sexual_orientation", "religion")
+NOT_OFFERED = "not offered for comparisons (only the equality columns are: ethnicity summary, long-term condition, " \
+              "gender, age, sexual orientation, religion)"
+
+
+def _column_class(name: str) -> int:
+    folded = name.casefold()
+    for rank, words in enumerate((_STRUCTURE, _STAFF, _SITE)):
+        if any(w in folded for w in words):
+            return rank
+    return 3
+
+
+def pooled_label(family: str, column: str) -> str:
+    """The name a pooled value goes by ("Other directorates (combined)")."""
+    if family == PEOPLE:
+        return "Other answers (combined)"
+    base = column.split("(")[0].strip().casefold() or "group"
+    if base.endswith("y") and not base.endswith(("ay", "ey", "oy", "uy")):
+        plural = base[:-1] + "ies"
+    elif base.endswith("s"):
+        plural = base
+    else:
+        plural = base + "s"
+    return f"Other {plural} (combined)"
+
+
+def column_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Category codes per respondent and their labels; blanks join a "Not stated" category."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("string").astype("category")
+    cats = [str(c) for c in values.cat.categories]
+    codes = values.cat.codes.to_numpy().astype(np.int64)
+    used = np.unique(codes[codes >= 0])
+    labels = [cats[c] for c in used]
+    remap = np.full(len(cats) + 1, -1, dtype=np.int64)
+    remap[used] = np.arange(len(used))
+    if (codes < 0).any():
+        if NOT_STATED not in labels:
+            labels.append(NOT_STATED)
+        remap[-1] = labels.index(NOT_STATED)
+    elif NOT_STATED in labels:
+        remap[-1] = labels.index(NOT_STATED)
+    return remap[codes], labels
+
+
+@dataclass
+class BlockIndex:
+    """Blocks (or leaves) of a family as arrays: per column the category index of each block (the
+    pooled value is index ``len(categories)``), the names, and a label table filters can read."""
+
+    year: np.ndarray
+    codes: dict[str, np.ndarray]
+    names: dict[str, list[str]]
+    table: pd.DataFrame
+
+
+@dataclass
+class Family:
+    """A family of columns with its respondent-level protected partition (all years)."""
+
+    name: str
+    columns: tuple[str, ...]
+    categories: tuple[tuple[str, ...], ...]
+    threshold: int
+    cell_of: np.ndarray  # per respondent: raw cell id
+    cell_codes: np.ndarray  # (cells, k) raw codes
+    cell_year: np.ndarray  # (cells,)
+    cell_count: np.ndarray  # (cells,) respondents
+    leaf_of_cell: np.ndarray = field(default=None)  # (cells,) leaf id
+    leaf_codes: np.ndarray = field(default=None)  # (leaves, k) recoded codes
+    leaf_year: np.ndarray = field(default=None)
+    leaf_ok: np.ndarray = field(default=None)
+    left_out: dict = field(default_factory=dict)  # column -> why it is not offered
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def leaf_of(self) -> np.ndarray:
+        """Leaf id per respondent."""
+        return self.leaf_of_cell[self.cell_of]
+
+    def label(self, j: int, code: int) -> str:
+        return pooled_label(self.name, self.columns[j]) if code == POOLED else self.categories[j][code]
+
+    def index(self, codes: np.ndarray, year: np.ndarray) -> BlockIndex:
+        """The :class:`BlockIndex` of blocks with these recoded ``codes`` and years; its table has
+        ``year`` and one column of labels per family column, so filters read it exactly as they
+        would read respondents."""
+        year = np.asarray(year, dtype=np.int64)
+        table = {"year": year}
+        by_code, by_name = {}, {}
+        for j, column in enumerate(self.columns):
+            names = list(self.categories[j]) + [pooled_label(self.name, column)]
+            col = np.asarray(codes[:, j], dtype=np.int64) if len(codes) else np.zeros(0, dtype=np.int64)
+            col = np.where(col == POOLED, len(names) - 1, col)
+            table[column] = pd.Categorical.from_codes(col, categories=names)
+            by_code[column], by_name[column] = col, names
+        return BlockIndex(year, by_code, by_name, pd.DataFrame(table))
+
+    def pooled(self, year: int) -> dict[str, tuple[list[str], list[str]]]:
+        """Per column: raw categories pooled entirely, and those pooled in part, in ``year``."""
+        key = ("pooled", int(year))
+        if key not in self._memo:
+            self._memo[key] = self._pooled(year)
+        return self._memo[key]
+
+    def _pooled(self, year: int) -> dict[str, tuple[list[str], list[str]]]:
+        out = {}
+        rows = self.cell_year == year
+        for j, column in enumerate(self.columns):
+            raw = self.cell_codes[rows, j]
+            gone = self.leaf_codes[self.leaf_of_cell[rows], j] == POOLED
+            whole = [self.categories[j][c] for c in np.unique(raw) if gone[raw == c].all()]
+            part = [self.categories[j][c] for c in np.unique(raw) if gone[raw == c].any() and not gone[raw == c].all()]
+            if whole or part:
+                out[column] = (whole, part)
+        return out
+
+
+def _raw_cells(codes: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, ...]:
+    key = np.column_stack([year.reshape(-1, 1), codes])
+    uniq, cell_of, count = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+    return cell_of.reshape(-1), uniq[:, 1:], uniq[:, 0], count
+
+
+def build(name: str, frame: pd.DataFrame, columns: list[str], threshold: int) -> Family:
+    """The family over ``columns`` (in that order) with its partition for every year."""
+    coded = [column_codes(frame[c]) for c in columns]
+    codes = np.column_stack([c for c, _ in coded]) if coded else np.zeros((len(frame), 0), dtype=np.int64)
+    year = frame["year"].to_numpy(dtype=np.int64)
+    cell_of, cell_codes, cell_year, cell_count = _raw_cells(codes, year)
+    family = Family(name, tuple(columns), tuple(tuple(labels) for _, labels in coded), threshold,
+                    cell_of, cell_codes, cell_year, cell_count)
+    partition(family)
+    return family
+
+
+def partition(family: Family) -> None:
+    """(Re)build the respondent-level partition of ``family``, year by year."""
+    rule = Rule(family.threshold)
+    recoded = np.full_like(family.cell_codes, POOLED)
+    ok = np.ones(len(family.cell_codes), dtype=bool)
+    for year in np.unique(family.cell_year):
+        rows = np.flatnonzero(family.cell_year == year)
+        recoded[rows], ok[rows] = recode(family.cell_codes[rows], family.cell_count[rows], rule)
+    leaf_of, first = blocks(recoded, family.cell_year)
+    family.leaf_of_cell = leaf_of
+    family.leaf_codes = recoded[first]
+    family.leaf_year = family.cell_year[first]
+    family.leaf_ok = ok[first]
+
+
+def organisation_columns(frame: pd.DataFrame, breakdowns: tuple[str, ...]) -> list[str]:
+    present = [c for c in breakdowns if c in frame.columns]
+    sizes = {c: frame[c].nunique(dropna=False) for c in present}
+    return sorted(present, key=lambda c: (_column_class(c), sizes[c], c))
+
+
+def people_candidates(frame: pd.DataFrame, demographic: list[str]) -> list[str]:
+    present = {c for c in demographic if c in frame.columns and frame[c].notna().any()}
+    return [c for c in PEOPLE_ORDER if c in present]
+
+
+def pooled_share(family: Family, j: int) -> float:
+    total = family.cell_count.sum()
+    lost = family.cell_count[family.leaf_codes[family.leaf_of_cell, j] == POOLED].sum()
+    return float(lost / total) if total else 0.0
+
+
+def build_people(frame: pd.DataFrame, candidates: list[str], organisation: Family, threshold: int,
+                 others: list[str] = ()) -> Family:
+    """The people family: candidates join in order while they keep detail and stay separable."""
+    chosen: list[str] = []
+    left_out: dict[str, str] = {c: NOT_OFFERED for c in others if c not in candidates}
+    family = build(PEOPLE, frame, [], threshold)
+    for column in candidates:
+        trial = build(PEOPLE, frame, chosen + [column], threshold)
+        share = pooled_share(trial, len(chosen))
+        if share > MAX_POOLED_SHARE:
+            left_out[column] = (f"too many small groups: {share:.0%} of respondents would have their answer combined "
+                                "with others")
+            continue
+        if any(pooled_share(trial, j) > pooled_share(family, j) + MAX_EXTRA_LOSS for j in range(len(chosen))):
+            left_out[column] = "adding it would combine too many answers of the columns before it"
+            continue
+        if not separable(organisation, trial):
+            left_out[column] = "with the organisation's own breakdowns it could single out small groups"
+            continue
+        chosen.append(column)
+        family = trial
+    family.left_out = left_out
+    return family
+
+
+def separable(a: Family, b: Family) -> bool:
+    """Whether respondent counts by ``a``'s blocks and by ``b``'s blocks cannot be combined to
+    isolate a small group, checked year by year."""
+    leaf_a = a.leaf_of_cell[a.cell_of]
+    leaf_b = b.leaf_of_cell[b.cell_of]
+    return crosscheck.separable_units(leaf_a, leaf_b, np.ones(len(leaf_a)), a.threshold)

@@ -1,0 +1,340 @@
+"""Adding up a view: one question's protected blocks, selected by the filter and grouped by the
+compare-by columns. Every number is a sum over whole blocks (see :mod:`explorer.core.disclosure`);
+nothing here decides what may be shown beyond marking groups that have no block of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from explorer.core import disclosure as D
+from explorer.core.disclosure.families import BlockIndex
+from explorer.core.engine.measures import MeasureDef
+from explorer.core.engine.prepared import Prepared
+from explorer.core.filters import Filter
+from explorer.core.results import ORGANISATION_GROUP
+
+
+@dataclass(frozen=True)
+class View:
+    """A view resolved against the data: one family, its filter and compare-by, years, settings."""
+
+    family: str
+    filter: Filter | None
+    breakdown: tuple[str, ...]
+    years: tuple[int, ...]
+    threshold: int
+    local: bool
+    weighted: bool
+
+
+class Context:
+    """What one computation shares across its questions: filter masks per block index and the
+    groups the view would show in each year (from the family's respondent-level leaves)."""
+
+    def __init__(self, prep: Prepared, view: View, audit: bool = False) -> None:
+        self.prep, self.view, self.audit = prep, view, audit
+        self.family = prep.family(view.family, view.threshold)
+        self._masks: dict[int, np.ndarray] = {}
+        self._reference: dict[int, dict[tuple, str | None]] = {}
+
+    def mask(self, index: BlockIndex) -> np.ndarray:
+        key = id(index)
+        if key not in self._masks:
+            mask = np.isin(index.year, self.view.years)
+            if self.view.filter is not None:
+                mask &= self.view.filter.to_mask(index.table)
+            self._masks[key] = mask
+        return self._masks[key]
+
+    def key(self, index: BlockIndex) -> np.ndarray:
+        """One integer per block for its compare-by group."""
+        key = np.zeros(len(index.year), dtype=np.int64)
+        for column in self.view.breakdown:
+            key = key * (len(index.names[column]) + 1) + index.codes[column]
+        return key
+
+    def reference(self, year: int) -> dict[tuple, str | None]:
+        """Group codes the view would show in ``year`` -> None, or the reason a raw category is
+        combined entirely at respondent level."""
+        if year not in self._reference:
+            leaves = self.prep.index(self.family, None)
+            here = self.mask(leaves) & (leaves.year == year)
+            columns = [self.family.columns.index(c) for c in self.view.breakdown]
+            groups = {tuple(int(leaves.codes[c][i]) for c in self.view.breakdown): None for i in np.flatnonzero(here)}
+            if self.view.filter is None:  # raw groups combined entirely at respondent level
+                fam = self.family
+                rows = np.flatnonzero(fam.cell_year == year)
+                raw = fam.cell_codes[rows][:, columns]
+                combos, inverse = np.unique(raw, axis=0, return_inverse=True)
+                size = np.bincount(inverse.reshape(-1), weights=fam.cell_count[rows])
+                leaf = fam.leaf_codes[fam.leaf_of_cell[rows]][:, columns]
+                for c, combo in enumerate(combos.tolist()):
+                    if tuple(combo) in groups:
+                        continue
+                    landed = leaf[inverse.reshape(-1) == c]
+                    where = max(map(tuple, landed.tolist()), key=lambda t: (landed.tolist().count(list(t)), t))
+                    names = [fam.label(j, code) for j, code in zip(columns, where)]
+                    pool = " / ".join(dict.fromkeys(names)) if len(names) > 1 else names[0]
+                    groups[tuple(combo)] = (D.reason_small_group(self.view.threshold, pool) if size[c] < self.view.threshold
+                                            else D.reason_combined(pool))
+            self._reference[year] = groups
+        return self._reference[year]
+
+
+def code_of(prep: Prepared, m: MeasureDef, year: int) -> str:
+    return prep.bank.item(m.id).code(year) if m.kind == "item" else m.id
+
+
+def asked(prep: Prepared, m: MeasureDef, statistic: str, year: int) -> bool:
+    if statistic == "score":
+        return year in prep.bank.score_years(m.id)
+    return m.kind != "item" or prep.bank.item(m.id).asked_in(year)
+
+
+def _block(values: np.ndarray, block_of: np.ndarray, size: int) -> np.ndarray:
+    if values.ndim == 1:
+        return np.bincount(block_of, weights=values, minlength=size)
+    out = np.zeros((size, values.shape[1]))
+    np.add.at(out, block_of, values)
+    return out
+
+
+def _sums(prep: Prepared, family, part, m: MeasureDef, statistic: str, weighted: bool) -> dict[str, np.ndarray]:
+    """Per block of the question's partition: the sums its statistic needs (``w*`` weighted)."""
+    b, size = part.block_of_leaf, part.size
+    w = weighted and prep.weights is not None
+
+    def get(what, weighted_=False):
+        return _block(prep.leaf_sums(family, m, what, weighted_), b, size)
+
+    if statistic == "positive":
+        out = {"n": get("positive:base"), "pos": get("positive:pos")}
+        out.update({"wn": get("positive:base", True), "wpos": get("positive:pos", True)} if w else
+                   {"wn": out["n"], "wpos": out["pos"]})
+    elif statistic == "options":
+        out = {"counts": get("options")}
+        out["wcounts"] = get("options", True) if w else out["counts"]
+    else:
+        out = {"n": get(f"{statistic}:base"), "s1": get(f"{statistic}:value"), "s2": get(f"{statistic}:square")}
+        out.update({"s0": get(f"{statistic}:base", True), "ws1": get(f"{statistic}:value", True),
+                    "ws2": get(f"{statistic}:square", True)} if w else {"s0": out["n"], "ws1": out["s1"], "ws2": out["s2"]})
+    return out
+
+
+def _fields(statistic: str, d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Value, n and the private test inputs from summed counts (arrays, one per row)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.asarray(d["n"], dtype=float)
+        if statistic == "positive":
+            wn = np.asarray(d["wn"], dtype=float)
+            p = np.where(wn > 0, d["wpos"] / np.where(wn > 0, wn, 1), np.nan)
+            return {"value": 100.0 * p, "n": n, "_n": n, "_positive": np.asarray(d["pos"], dtype=float), "_p": p,
+                    "_sd": np.full(len(n), np.nan)}
+        s0 = np.asarray(d["s0"], dtype=float)
+        good = (s0 > 0) & (n > 0)
+        mean = np.where(good, d["ws1"] / np.where(good, s0, 1), np.nan)
+        var = np.maximum(0.0, d["ws2"] / np.where(good, s0, 1) - mean * mean) * n / np.where(n > 1, n - 1, 1)
+        sd = np.where(good & (n > 1), np.sqrt(var), np.nan)
+        return {"value": mean, "n": n, "_n": n, "_positive": np.full(len(n), np.nan), "_p": mean, "_sd": sd}
+
+
+KEYS = {"positive": ("n", "pos", "wn", "wpos"), "score": ("n", "s0", "ws1", "ws2"), "mean": ("n", "s0", "ws1", "ws2")}
+# Every column a chunk of rows carries (one DataFrame is made per view from all chunks).
+CHUNK = ("year", "group", "group_1", "group_2", "_g1", "_g2", "_total", "_pooled", "option", "_option_code", "value", "n",
+         "_n", "_positive", "_p", "_sd", "_rest_p", "_rest_n", "_rest_sd", "suppressed", "suppression_reason",
+         "measure", "label", "kind", "lens", "statistic", "lower_is_better", "unit", "code")
+
+
+NUMBERS = ("value", "n", "_n", "_positive", "_p", "_sd", "_rest_p", "_rest_n", "_rest_sd", "_option_code")
+FLAGS = ("_total", "_pooled", "suppressed")
+
+
+def _chunk(count: int, **columns) -> dict[str, np.ndarray]:
+    out = {}
+    for name in CHUNK:
+        if name in columns and isinstance(columns[name], np.ndarray):
+            out[name] = columns[name]
+        elif name in NUMBERS:
+            out[name] = np.full(count, columns.get(name, np.nan), dtype=float)
+        elif name in FLAGS:
+            out[name] = np.full(count, columns.get(name, False), dtype=bool)
+        else:
+            out[name] = np.full(count, columns.get(name, ""), dtype=object)
+    return out
+
+
+def frame(ctx: Context, m: MeasureDef, statistic: str) -> list[dict[str, np.ndarray]]:
+    """Every row of one question and statistic for the view (all years), as column chunks, before
+    changes and comparisons; private columns carry the true counts the tests need."""
+    prep, view, family = ctx.prep, ctx.view, ctx.family
+    years = [y for y in view.years if asked(prep, m, statistic, y)]
+    if not years:
+        return []
+    part = prep.partition(view.family, m, view.threshold, view.local)
+    index = prep.index(family, part)
+    s = _sums(prep, family, part, m, statistic, view.weighted)
+    chosen = np.flatnonzero(ctx.mask(index) & np.isin(index.year, years))
+    ypos = np.searchsorted(np.array(years), index.year[chosen])
+    y_count = len(years)
+    too_small = np.bincount(ypos, weights=~part.ok[chosen], minlength=y_count) > 0
+    totals = {k: _group_sums(v[chosen], ypos, y_count) for k, v in s.items()}
+    chunks = _rows(prep, m, statistic, years, np.arange(y_count), totals, too_small, None, None, index, view)
+    audit = [chosen[ypos == y] for y in range(y_count)] if ctx.audit else None
+    if view.breakdown:
+        key = ctx.key(index)[chosen]
+        width = int(key.max()) + 1 if len(key) else 1
+        combo, inverse = np.unique(ypos * width + key, return_inverse=True)
+        groups = {k: _group_sums(v[chosen], inverse.reshape(-1), len(combo)) for k, v in s.items()}
+        g_year, g_key = combo // width, combo % width
+        rest = {k: totals[k][g_year] - groups[k] for k in KEYS.get(statistic, ())}
+        chunks += _rows(prep, m, statistic, years, g_year, groups, too_small, g_key, rest, index, view)
+        codes = _decode(g_key, view.breakdown, index)
+        found = set(zip(np.array(years)[g_year].tolist(), map(tuple, codes.tolist())))
+        missing = _missing(ctx, part, index, years, found)
+        chunks += missing
+        if audit is not None:
+            inverse = inverse.reshape(-1)
+            audit += [chosen[inverse == g] for g in range(len(combo))]
+            audit += [chosen[:0]] * sum(len(ch["year"]) for ch in missing)
+    if audit is not None:
+        _attach_audit(prep, family, part, chunks, audit, statistic)
+    fixed = {"measure": m.id, "label": m.label, "kind": m.kind, "lens": m.lens, "statistic": statistic,
+             "lower_is_better": m.lower_is_better, "unit": {"options": "%", "mean": "mean code"}.get(statistic, m.unit)}
+    codes_by_year = {y: code_of(prep, m, y) for y in years}
+    for chunk in chunks:
+        count = len(chunk["year"])
+        for name, value in fixed.items():
+            chunk[name] = np.full(count, value, dtype=object)
+        chunk["code"] = np.array([codes_by_year[y] for y in chunk["year"].tolist()], dtype=object)
+    return chunks
+
+
+def _attach_audit(prep, family, part, chunks: list[dict], blocks: list[np.ndarray], statistic: str) -> None:
+    """Audit mode: each row's respondents (all of them in the row's blocks), for tests that check
+    every figure from outside the engine."""
+    of = part.block_of_leaf[family.leaf_of]
+    by_block = np.argsort(of, kind="stable")
+    starts = np.searchsorted(of[by_block], np.arange(part.size + 1))
+    members = [np.sort(np.concatenate([by_block[starts[x]: starts[x + 1]] for x in b])) if len(b) else b for b in blocks]
+    at = 0
+    for chunk in chunks:
+        count = len(chunk["year"])
+        if statistic == "options":  # one row per option: repeat each group's members
+            per = count // max(1, len({*zip(chunk["year"].tolist(), chunk["group"].tolist())}))
+            rows = [members[at + i // per] for i in range(count)]
+            at += count // per
+        else:
+            rows = members[at: at + count]
+            at += count
+        chunk["audit"] = np.array(rows + [None], dtype=object)[:-1]
+
+
+def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, view) -> list[dict]:
+    """Rows from summed counts: totals (``g_key`` None) or groups, one per entry of ``yi``."""
+    count = len(yi)
+    year = np.array(years, dtype=np.int64)[yi] if count else np.zeros(0, dtype=np.int64)
+    if g_key is None:
+        labels = {"group": np.full(count, ORGANISATION_GROUP, dtype=object), "_g1": np.full(count, -1),
+                  "_g2": np.full(count, -1), "_total": np.ones(count, dtype=bool), "_pooled": np.zeros(count, dtype=bool)}
+    else:
+        labels = _labels(_decode(g_key, view.breakdown, index), view.breakdown, index)
+    if statistic != "options":
+        fields = _fields(statistic, sums)
+        if rest is not None:
+            r = _fields(statistic, rest)
+            fields.update(_rest_p=r["_p"], _rest_n=r["_n"], _rest_sd=r["_sd"])
+        return [_withhold(_chunk(count, year=year, **labels, **fields), too_small[yi])]
+    out = []
+    for y_index, y in enumerate(years):
+        rows = np.flatnonzero(yi == y_index)
+        got = prep.options(m, y)
+        if not len(rows) or got is None:
+            continue
+        options = got[1]
+        k = len(options)
+        counts, wcounts = sums["counts"][rows][:, : k + 1], sums["wcounts"][rows][:, : k + 1]
+        n_valid, w_valid = counts[:, 1:].sum(axis=1), wcounts[:, 1:].sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(w_valid[:, None] > 0, 100.0 * wcounts[:, 1:] / np.where(w_valid > 0, w_valid, 1)[:, None], np.nan)
+        chunk = _chunk(len(rows) * k, year=np.full(len(rows) * k, y, dtype=np.int64),
+                       **{c: np.repeat(np.asarray(v)[rows], k) for c, v in labels.items()},
+                       option=np.array([label for _, label in options] * len(rows), dtype=object),
+                       _option_code=np.array([code for code, _ in options] * len(rows), dtype=float),
+                       value=value.reshape(-1), n=np.repeat(n_valid, k), _n=np.repeat(n_valid, k))
+        out.append(_withhold(chunk, np.repeat(too_small[yi[rows]], k)))
+    return out
+
+
+def _labels(codes: np.ndarray, breakdown: tuple[str, ...], index: BlockIndex) -> dict[str, np.ndarray]:
+    names1 = np.array(index.names[breakdown[0]], dtype=object)
+    g1 = names1[codes[:, 0]]
+    pooled1 = codes[:, 0] == len(names1) - 1
+    if len(breakdown) > 1:
+        names2 = np.array(index.names[breakdown[1]], dtype=object)
+        g2 = names2[codes[:, 1]]
+        pooled2 = codes[:, 1] == len(names2) - 1
+        joined = np.array([f"{a} / {b}" for a, b in zip(g1.tolist(), g2.tolist())], dtype=object)
+        group = np.where(pooled1 & pooled2, g1, joined)
+        second = codes[:, 1]
+    else:
+        g2 = np.full(len(codes), "", dtype=object)
+        pooled2 = np.zeros(len(codes), dtype=bool)
+        group, second = g1, np.full(len(codes), -1)
+    return {"group": group, "group_1": g1, "group_2": g2, "_g1": codes[:, 0], "_g2": second,
+            "_total": np.zeros(len(codes), dtype=bool), "_pooled": pooled1 | pooled2}
+
+
+def _withhold(chunk: dict, too_small: np.ndarray) -> dict:
+    empty = ~(chunk["_n"].astype(float) > 0)
+    reason = np.where(too_small, D.REASON_YEAR_TOO_SMALL, np.where(empty, D.reason_no_answers(), ""))
+    chunk["suppression_reason"] = reason.astype(object)
+    chunk["suppressed"] = reason != ""
+    return chunk
+
+
+def _group_sums(values: np.ndarray, inverse: np.ndarray, size: int) -> np.ndarray:
+    if values.ndim == 1:
+        return np.bincount(inverse, weights=values, minlength=size)
+    out = np.zeros((size, values.shape[1]))
+    np.add.at(out, inverse, values)
+    return out
+
+
+def _decode(keys: np.ndarray, breakdown: tuple[str, ...], index: BlockIndex) -> np.ndarray:
+    """Group keys back to category codes, one column per compare-by column."""
+    keys = np.asarray(keys, dtype=np.int64)
+    out = np.zeros((len(keys), len(breakdown)), dtype=np.int64)
+    for j in range(len(breakdown) - 1, -1, -1):
+        keys, out[:, j] = np.divmod(keys, len(index.names[breakdown[j]]) + 1)
+    return out
+
+
+def _missing(ctx: Context, part, index: BlockIndex, years: list[int], found: set) -> list[dict]:
+    """Withheld rows for groups the view would show but that have no block of their own for this
+    question (never dropped silently), with the reason."""
+    view, family = ctx.view, ctx.family
+    pool = D.pooled_label(family.name, view.breakdown[-1])
+    rows, reasons = [], []
+    for year in years:
+        kept = part.kept_columns.get(year, len(family.columns))
+        dropped = [c for c in view.breakdown if family.columns.index(c) >= kept]
+        for codes, reason in ctx.reference(year).items():
+            if (year, codes) in found:
+                continue
+            rows.append((year, codes))
+            reasons.append(reason or (D.reason_column_dropped(dropped[0]) if dropped else D.reason_parts(pool)))
+    if not rows:
+        return []
+    count = len(rows)
+    labels = _labels(np.array([c for _, c in rows], dtype=np.int64), view.breakdown, index)
+    labels["_pooled"] = np.zeros(count, dtype=bool)
+    chunk = _chunk(count, year=np.array([y for y, _ in rows], dtype=np.int64), **labels,
+                   value=np.full(count, np.nan), n=np.full(count, np.nan), _n=np.full(count, np.nan),
+                   _positive=np.full(count, np.nan), _p=np.full(count, np.nan), _sd=np.full(count, np.nan))
+    chunk["suppressed"] = np.ones(count, dtype=bool)
+    chunk["suppression_reason"] = np.array(reasons, dtype=object)
+    return [chunk]

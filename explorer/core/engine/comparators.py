@@ -1,0 +1,162 @@
+"""Comparisons: each group against the rest of the organisation, the chosen comparator, and
+benchmark best / median / worst and rank from a published workbook."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from explorer.core.disclosure import published
+from explorer.core.engine.changes import lookup, p_values, unit_keys
+from explorer.core.questionbank import QuestionBank
+from explorer.core.surveydata import SurveyData
+from explorer.core.viewspec import SpecError, ViewSpec
+
+BENCHMARK_COLUMNS = ("benchmark_best", "benchmark_median", "benchmark_worst")
+
+
+def comparators(table: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benchmark: SurveyData | None) -> pd.DataFrame:
+    t = table.copy()
+    for col in ("comparator_value", "comparator_difference", "vs_rest", *BENCHMARK_COLUMNS, "rank", "rank_of"):
+        t[col] = np.nan
+    t["comparator"] = spec.comparator
+    t["comparator_significant"] = None
+    t["significant_vs_rest"] = None
+    t["vintage"] = ""
+    if t.empty:
+        return t
+    if "_rest_n" in t.columns:
+        t = _vs_rest(t, bank)
+    if spec.comparator == "organisation":
+        at = _organisation_row(t)
+        org_value = np.where((at >= 0) & ~t["suppressed"].to_numpy(dtype=bool)[np.maximum(at, 0)],
+                             t["value"].to_numpy(dtype=float)[np.maximum(at, 0)], np.nan)
+        is_group = ~t["_total"].to_numpy(dtype=bool)
+        t["comparator_value"] = np.where(is_group, org_value, np.nan)
+        t["comparator_difference"] = t["value"] - t["comparator_value"]
+        t["comparator_significant"] = np.where(is_group, t["significant_vs_rest"], None)
+    elif spec.comparator == "last_year":
+        t["comparator_value"] = t["value"] - t["change"]
+        t["comparator_difference"] = t["change"]
+        t["comparator_significant"] = t["significant"]
+    elif spec.comparator == "benchmark" and benchmark is not None:
+        t = benchmark_columns(t, spec, bank, benchmark)
+    return t
+
+
+def _organisation_row(t: pd.DataFrame) -> np.ndarray:
+    """For each row, the index of its (filtered) organisation row in the same year, or -1."""
+    _, org = unit_keys(t)
+    total = t["_total"].to_numpy(dtype=bool)
+    year = t["year"].to_numpy(dtype=np.int64)
+    rows = np.flatnonzero(total)
+    at = lookup(org[rows], year[rows], org, year)
+    return np.where(at >= 0, rows[np.maximum(at, 0)], -1)
+
+
+def _vs_rest(t: pd.DataFrame, bank: QuestionBank) -> pd.DataFrame:
+    """Group minus the rest of the (filtered) organisation, where both are shown: the rest is a union
+    of protected blocks, so it is 0 or at least the threshold."""
+    at = _organisation_row(t)
+    org_shown = (at >= 0) & ~t["suppressed"].to_numpy(dtype=bool)[np.maximum(at, 0)]
+    ok = (~t["_total"].astype(bool) & ~t["suppressed"].astype(bool) & t["statistic"].isin(["positive", "score", "mean"])
+          & (t["_rest_n"].fillna(0) > 0)).to_numpy() & org_shown
+    sel = np.flatnonzero(ok)
+    sig = t["significant_vs_rest"].to_numpy(dtype=object, copy=True)
+    vs = t["vs_rest"].to_numpy(dtype=float, copy=True)
+    statistic = t["statistic"].to_numpy()
+    for stat in ("positive", "score", "mean"):
+        s = sel[statistic[sel] == stat]
+        if not len(s):
+            continue
+        cols = [t[c].to_numpy(dtype=float)[s] for c in ("_p", "_sd", "_n", "_rest_p", "_rest_sd", "_rest_n")]
+        pv = p_values(stat, *cols)
+        vs[s] = (cols[0] - cols[3]) * (100.0 if stat == "positive" else 1.0)
+        for i, v in zip(s, pv):
+            sig[i] = None if np.isnan(v) else bool(v < bank.unverified.alpha)
+    t["vs_rest"] = vs
+    t["significant_vs_rest"] = sig
+    return t
+
+
+def benchmark_columns(t: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benchmark: SurveyData,
+                      as_comparator: bool = True) -> pd.DataFrame:
+    stats = benchmark_stats(benchmark, spec, bank)
+    if stats.empty:
+        return t
+    keyed = stats.set_index(["measure", "year"])
+    for col in BENCHMARK_COLUMNS:
+        t[col] = [keyed[col].get((m, y), np.nan) if (m, y) in keyed.index else np.nan
+                  for m, y in zip(t["measure"], t["year"])]
+    is_row = t["statistic"].isin(["positive", "score"])
+    t.loc[~is_row | t["suppressed"].astype(bool), list(BENCHMARK_COLUMNS)] = np.nan
+    if as_comparator:
+        t["comparator_value"] = t["benchmark_median"]
+        t["comparator_difference"] = t["value"] - t["benchmark_median"]
+        t["comparator_significant"] = None
+    t["vintage"] = benchmark.provenance.vintage or ""
+    return t
+
+
+def match_org(table: pd.DataFrame, organisation: str) -> pd.DataFrame:
+    wanted = organisation.strip().casefold()
+    ids = table["org_id"].astype(str).str.casefold()
+    names = table["org_name"].astype(str).str.casefold()
+    return table[(ids == wanted) | (names == wanted)]
+
+
+def benchmark_stats(benchmark: SurveyData, spec: ViewSpec, bank: QuestionBank) -> pd.DataFrame:
+    """Best, median and worst of the chosen benchmarking group per measure and year (whole orgs)."""
+    table = benchmark.aggregates
+    table = table[(table["breakdown"].astype(str) == "") & (table["option"].astype(str) == "")]
+    group = spec.benchmark_group
+    if group is None and spec.organisation:
+        ours = match_org(table, spec.organisation)
+        if len(ours):
+            group = str(ours["benchmark_group"].iloc[0])
+    if group is None:
+        groups = sorted({str(g) for g in table["benchmark_group"].unique() if str(g)})
+        if len(groups) > 1:
+            raise SpecError("The benchmark workbook has several benchmarking groups; choose yours (or your "
+                            f"organisation): {', '.join(groups[:6])}{' ...' if len(groups) > 6 else ''}.")
+        group = groups[0] if groups else None
+    if group is not None:
+        table = table[table["benchmark_group"].astype(str) == group]
+    table = published.usable(table, spec.threshold)
+    if table.empty:
+        return pd.DataFrame(columns=["measure", "year", *BENCHMARK_COLUMNS])
+    average = bank.unverified.benchmark_average
+    rows = []
+    for (measure, year), frame in table.groupby(["measure", "year"], observed=True, sort=True):
+        values = frame["value"].dropna()
+        if values.empty:
+            continue
+        m = str(measure)
+        lower = bank.items[m].lower_is_better if m in bank.items else False
+        best, worst = (values.min(), values.max()) if lower else (values.max(), values.min())
+        mid = values.median() if average == "median" else values.mean()
+        rows.append({"measure": m, "year": int(year), "benchmark_best": best, "benchmark_median": mid,
+                     "benchmark_worst": worst, "benchmark_orgs": int(len(values))})
+    return pd.DataFrame(rows)
+
+
+def ranks(frame: pd.DataFrame, data: SurveyData, group: str, bank: QuestionBank, threshold: int) -> pd.DataFrame:
+    """Our rank within our benchmarking group (1 = best), among figures that may be used."""
+    table = data.aggregates
+    table = table[(table["benchmark_group"].astype(str) == group) & (table["breakdown"].astype(str) == "")
+                  & (table["option"].astype(str) == "")]
+    table = published.usable(table, threshold)
+    grouped = {key: g["value"].dropna() for key, g in table.groupby(["measure", "year"], observed=True)}
+    out_rank, out_of = [], []
+    for m, y, value, suppressed in zip(frame["measure"], frame["year"], frame["value"], frame["suppressed"]):
+        values = grouped.get((m, y))
+        if values is None or suppressed or pd.isna(value):
+            out_rank.append(np.nan)
+            out_of.append(np.nan)
+            continue
+        lower = bank.items[m].lower_is_better if m in bank.items else False
+        out_rank.append(float(((values < value) if lower else (values > value)).sum() + 1))
+        out_of.append(float(len(values)))
+    frame["rank"] = out_rank
+    frame["rank_of"] = out_of
+    return frame

@@ -1,0 +1,219 @@
+"""Per-dataset working state, built once and owned by the :class:`~explorer.core.session.Session`.
+
+Per respondent: each question's state (out of base / in base / positive), answer option, 0-10 score,
+weight. Per threshold: the two protected families (:mod:`explorer.core.disclosure`). Per question:
+sufficient statistics per family *leaf* (counts, sums) and the question's partition of the leaves.
+A view then only adds up a few hundred numbers, whatever the number of respondents.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from explorer.core import disclosure as D
+from explorer.core.disclosure import families as F
+from explorer.core.disclosure.families import BlockIndex
+from explorer.core.engine.measures import MeasureDef
+from explorer.core.questionbank import QuestionBank, Scale
+from explorer.core.scoring import positive_flags, respondent_scores
+from explorer.core.surveydata import OCCUPATION_SUMMARY, WRES_SUMMARY, SurveyData
+
+LOCAL_AGREE = (4, 5)
+LOCAL_SCALE = (1, 2, 3, 4, 5)
+
+
+class Prepared:
+    def __init__(self, data: SurveyData, bank: QuestionBank) -> None:
+        r = data.respondents
+        self.data, self.bank, self.frame = data, bank, r
+        self.n = len(r)
+        self.year = r["year"].to_numpy(dtype=np.int64)
+        self.years = tuple(int(y) for y in np.unique(self.year))
+        self.weights = None
+        self.unusable_weights = 0
+        if data.has_weights:
+            w = r["weight"].to_numpy(dtype=float, copy=True)
+            bad = ~(w >= 0)  # blank, negative or not a number: counts zero
+            self.unusable_weights = int(bad.sum())
+            w[bad] = 0.0
+            self.weights = w
+        self._cache: dict[tuple, object] = {}
+
+    def _cached(self, key: tuple, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    # ----------------------------------------------------------------- per respondent
+    def codes(self, column: str) -> np.ndarray:
+        return self.frame[column].to_numpy(dtype=float, na_value=np.nan)
+
+    def state(self, m: MeasureDef) -> np.ndarray | None:
+        """int8 per respondent: 0 out of the base, 1 in the base but not positive, 2 positive."""
+        return self._cached(("state", m.id), lambda: self._state(m))
+
+    def _state(self, m: MeasureDef) -> np.ndarray | None:
+        if m.id not in self.frame.columns:
+            return None
+        codes = self.codes(m.id)
+        state = np.zeros(self.n, dtype=np.int8)
+        if m.kind == "item":
+            item = self.bank.item(m.id)
+            for year in self.years:
+                if item.asked_in(year):
+                    rows = self.year == year
+                    flags = positive_flags(codes[rows], item.positive, item.scale(year).codes)
+                    state[rows] = np.where(np.isnan(flags), 0, flags + 1).astype(np.int8)
+            return state
+        present = codes[~np.isnan(codes)]  # a local question: % agree on a 1-5 agreement scale
+        if len(present) and set(np.unique(present).astype(int)) <= set(LOCAL_SCALE):
+            in_base = np.isin(codes, LOCAL_SCALE)
+            state[in_base] = np.where(np.isin(codes[in_base], LOCAL_AGREE), 2, 1)
+            return state
+        return None
+
+    def options(self, m: MeasureDef, year: int) -> tuple[np.ndarray, list[tuple[int, str]]] | None:
+        """Per respondent the answer option's index (0 = no valid answer), and the options."""
+        return self._cached(("options", m.id, year), lambda: self._options(m, year))
+
+    def _options(self, m: MeasureDef, year: int):
+        if m.id not in self.frame.columns:
+            return None
+        scale: Scale = self.bank.item(m.id).scale(year) if m.kind == "item" else self.bank.scales["agree5"]
+        options = [(o.code, o.label) for o in scale.options]
+        codes = self.codes(m.id)
+        index = np.zeros(self.n, dtype=np.int16)
+        for i, (code, _label) in enumerate(options, start=1):
+            index[(codes == code) & (self.year == year)] = i
+        return index, options
+
+    def score_parts(self, score_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """(has a score, score with 0 where none) per respondent."""
+        return self._cached(("score", score_id), lambda: self._score_parts(score_id))
+
+    def _score_parts(self, score_id: str):
+        items = self.bank.score_items(score_id)
+        answers = {i: self.frame[i] for i in items if i in self.frame.columns}
+        values = respondent_scores(answers, self.bank, [score_id])
+        v = values[score_id].to_numpy(dtype=float, copy=True) if score_id in values else np.full(self.n, np.nan)
+        v[~np.isin(self.year, list(self.bank.score_years(score_id)))] = np.nan
+        valid = ~np.isnan(v)
+        return valid, np.where(valid, v, 0.0)
+
+    def mean_parts(self, m: MeasureDef) -> tuple[np.ndarray, np.ndarray]:
+        """(answered on the substantive scale, answer code with 0 where not) per respondent."""
+        return self._cached(("mean", m.id), lambda: self._mean_parts(m))
+
+    def _mean_parts(self, m: MeasureDef):
+        codes = self.codes(m.id) if m.id in self.frame.columns else np.full(self.n, np.nan)
+        if m.kind == "item":
+            item = self.bank.item(m.id)
+            ok = np.zeros(self.n, dtype=bool)
+            for year in self.years:
+                if item.asked_in(year):
+                    rows = self.year == year
+                    ok[rows] = np.isin(codes[rows], item.scale(year).substantive_codes)
+        else:
+            ok = ~np.isnan(codes)
+        return ok, np.where(ok, codes, 0.0)
+
+    def value_parts(self, m: MeasureDef, statistic: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.score_parts(m.id) if statistic == "score" else self.mean_parts(m)
+
+    # --------------------------------------------------------------- protected families
+    def demographic_columns(self) -> list[str]:
+        items = [c for c in self.frame.columns if c in self.bank.items and self.bank.items[c].kind == "demographic"]
+        return items + [c for c in (WRES_SUMMARY, OCCUPATION_SUMMARY) if c in self.frame.columns]
+
+    def families(self, threshold: int) -> tuple[D.Family, D.Family]:
+        """(organisation, people) for this threshold."""
+        return self._cached(("families", threshold), lambda: self._families(threshold))
+
+    def _families(self, threshold: int):
+        org = F.build(D.ORGANISATION, self.frame, F.organisation_columns(self.frame, self.data.breakdowns), threshold)
+        demographic = self.demographic_columns()
+        people = F.build_people(self.frame, F.people_candidates(self.frame, demographic), org, threshold, demographic)
+        return org, people
+
+    def family(self, name: str, threshold: int) -> D.Family:
+        org, people = self.families(threshold)
+        return org if name == D.ORGANISATION else people
+
+    # ----------------------------------------------------------- per question and leaf
+    def units(self, m: MeasureDef) -> dict[str, np.ndarray]:
+        """0/1 per respondent for each base the question's figures use."""
+        return self._cached(("units", m.id), lambda: self._units(m))
+
+    def _units(self, m: MeasureDef) -> dict[str, np.ndarray]:
+        if m.kind == "score":
+            return {"score": self.score_parts(m.id)[0]}
+        state = self.state(m)
+        if state is None:
+            return {}
+        out = {"positive": state > 0, "mean": self.mean_parts(m)[0]}
+        answered = np.zeros(self.n, dtype=bool)
+        for year in self.years:
+            got = self.options(m, year) if (m.kind != "item" or self.bank.item(m.id).asked_in(year)) else None
+            if got is not None:
+                answered |= got[0] > 0
+        out["options"] = answered
+        return out
+
+    def leaf_sums(self, family: D.Family, m: MeasureDef, what: str, weighted: bool = False) -> np.ndarray:
+        """Per leaf of ``family``: a sum over its respondents. ``what``: base | pos | value | square
+        (statistic score or mean), or options (leaves x options); weighted sums on request."""
+        key = ("leaf", family.name, family.threshold, id(family), m.id, what, weighted)
+        return self._cached(key, lambda: self._leaf_sums(family, m, what, weighted))
+
+    def _leaf_sums(self, family: D.Family, m: MeasureDef, what: str, weighted: bool) -> np.ndarray:
+        leaf = self._cached(("leaf_of", id(family)), lambda: family.leaf_of)
+        size = len(family.leaf_year)
+        w = self.weights if weighted else None
+        stat, _, part = what.partition(":")
+        if stat == "options":
+            k = 1 + max((len(self.options(m, y)[1]) for y in self.years if self._asked(m, y)), default=0)
+            index = np.zeros(self.n, dtype=np.int64)
+            for y in self.years:
+                if self._asked(m, y):
+                    got = self.options(m, y)[0]
+                    index = np.where(self.year == y, got, index)
+            flat = np.bincount(leaf * k + index, weights=w, minlength=size * k)
+            return flat.reshape(size, k)
+        if stat in ("score", "mean"):
+            valid, x = self.value_parts(m, stat)
+            values = {"base": valid.astype(float), "value": x, "square": x * x}[part]
+            return np.bincount(leaf, weights=values * (w if w is not None else 1.0), minlength=size)
+        state = self.state(m)
+        flag = (state > 0) if part == "base" else (state == 2)
+        return np.bincount(leaf, weights=flag * (w if w is not None else 1.0), minlength=size)
+
+    def _asked(self, m: MeasureDef, year: int) -> bool:
+        return (m.kind != "item" or self.bank.item(m.id).asked_in(year)) and self.options(m, year) is not None
+
+    def partition(self, family_name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
+        key = ("partition", family_name, threshold, local, m.id)
+        return self._cached(key, lambda: self._partition(family_name, m, threshold, local))
+
+    def _partition(self, family_name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
+        family = self.family(family_name, threshold)
+        units = self.units(m)
+        leaf = family.leaf_of
+        size = len(family.leaf_year)
+        counts = [np.bincount(leaf, weights=u.astype(float), minlength=size) for u in units.values()]
+        weight = np.minimum.reduce([c for k, c in zip(units, counts) if k != "options"]) if counts else np.zeros(size)
+        pos = None
+        if local and m.kind != "score" and self.state(m) is not None:
+            pos = np.bincount(leaf, weights=(self.state(m) == 2).astype(float), minlength=size)
+        rule = D.rule(threshold, local)
+        if family_name == D.ORGANISATION:
+            return D.coarsen(family, weight, rule, pos)
+        org = self.family(D.ORGANISATION, threshold)
+        org_block = self.partition(D.ORGANISATION, m, threshold, local).block_of_leaf[org.leaf_of]
+        return D.separated(family, org_block, list(units.values()), weight, rule, pos)
+
+    def index(self, family: D.Family, part: D.MeasurePartition | None) -> BlockIndex:
+        """The index of a question's blocks (or of the family's leaves when ``part`` is None)."""
+        key = ("index", id(family), id(part))
+        if part is None:
+            return self._cached(key, lambda: family.index(family.leaf_codes, family.leaf_year))
+        return self._cached(key, lambda: family.index(part.codes, part.year))

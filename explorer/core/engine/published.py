@@ -1,0 +1,103 @@
+"""Published (aggregate) data: the file's own figures pass through with their n, release and any
+significance flag of their own; the workbook is its own benchmark."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from explorer.core.disclosure import published
+from explorer.core.engine import assemble
+from explorer.core.engine.changes import changes
+from explorer.core.engine.comparators import benchmark_columns, comparators, match_org, ranks
+from explorer.core.engine.measures import measures_for
+from explorer.core.questionbank import QuestionBank
+from explorer.core.results import ORGANISATION_GROUP, Results
+from explorer.core.surveydata import SurveyData
+from explorer.core.viewspec import SpecError, ViewSpec
+
+
+def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
+    table = data.aggregates
+    shown_years = assemble.years(spec, data.years)
+    measures = measures_for(spec, data, bank)
+    orgs = table[["org_id", "org_name"]].drop_duplicates()
+    if spec.organisation:
+        ours = match_org(table, spec.organisation)
+        if ours.empty:
+            raise SpecError(f"There is no organisation '{spec.organisation}' in this file.")
+    elif len(orgs) == 1:
+        ours = table
+    else:
+        raise SpecError("This file holds many organisations; choose yours (its org_id or name).")
+    org_id = str(ours["org_id"].iloc[0])
+    group_name = str(ours["benchmark_group"].iloc[0])
+    info = assemble.dataset_info(data)
+    info["organisation"] = str(ours["org_name"].iloc[0]) or org_id
+    info["benchmark_group"] = group_name
+    ours = table[table["org_id"].astype(str) == org_id]
+    by_measure = {m.id: m for m in measures}
+    sel = ours[ours["measure"].astype(str).isin(list(by_measure))]
+    if spec.breakdown:
+        sel = sel[(sel["breakdown"].astype(str) == "") | sel["breakdown"].astype(str).isin(set(spec.breakdown))]
+    else:
+        sel = sel[sel["breakdown"].astype(str) == ""]
+    frame = pd.DataFrame([r for r in (_row(rec, by_measure, spec) for rec in sel.itertuples(index=False)) if r])
+    notes = assemble.method_notes(spec, False, published=True)
+    if frame.empty:
+        reason = "None of the chosen measures is in this file for this organisation."
+        return Results(table=assemble.order(frame, measures), spec=spec, dataset=info, notes=(reason, *notes),
+                       empty_reason=reason)
+    frame["group"] = np.where(frame["_total"], ORGANISATION_GROUP, frame["group_1"])
+    frame["weighted"] = frame["_weighted"]
+    frame = published.apply(frame, spec.threshold, spec.local_rule)
+    source = frame["_source_reason"].astype(str)
+    missing = frame["value"].isna() & ~frame["suppressed"] & (source != "")
+    frame.loc[missing, "suppressed"] = True
+    frame.loc[missing, "suppression_reason"] = source[missing]
+    frame = _changes(frame, bank, data.years)
+    frame = comparators(frame, spec, bank, None)
+    if data.kind == "benchmark_workbook":  # the workbook is its own benchmark
+        frame = benchmark_columns(frame, spec.with_(organisation=org_id, benchmark_group=group_name), bank, data,
+                                  as_comparator=spec.comparator == "benchmark")
+        frame = ranks(frame, data, group_name, bank, spec.threshold)
+    frame["vintage"] = frame["_vintage"]
+    frame = frame[frame["year"].isin(shown_years)]
+    frame = assemble.order(published.drop_private(frame), measures)
+    notes = assemble.method_notes(spec, bool(frame["weighted"].any()) if len(frame) else False, published=True)
+    return Results(table=frame, spec=spec, dataset=info, notes=tuple(notes))
+
+
+def _row(rec, by_measure: dict, spec: ViewSpec) -> dict | None:
+    m = by_measure[str(rec.measure)]
+    statistic = "options" if str(rec.option) else ("score" if str(rec.unit) == "score" else "positive")
+    if statistic == "options" and "options" not in spec.statistics:
+        return None
+    total = str(rec.breakdown) == ""
+    n = float(rec.n)
+    value = float(rec.value)
+    return {"measure": m.id, "code": str(rec.code), "label": m.label if m.kind != "own" else str(rec.label),
+            "kind": m.kind, "lens": m.lens, "statistic": statistic, "option": str(rec.option), "year": int(rec.year),
+            "group_1": "" if total else str(rec.group), "group_2": "", "_total": total,
+            "breakdown": "" if total else str(rec.breakdown),
+            "unit": "%" if statistic == "options" else str(rec.unit), "lower_is_better": m.lower_is_better,
+            "value": value, "n": n,
+            # no base in the file: its own suppression is all there is
+            "_n": n if not math.isnan(n) else (np.inf if not math.isnan(value) else np.nan),
+            "_positive": round(value * n / 100.0) if statistic == "positive" and not (math.isnan(n) or math.isnan(value))
+            else np.nan,
+            "_p": np.nan, "_sd": np.nan, "_sig": str(rec.sig), "_source_reason": str(rec.missing_reason),
+            "_weighted": bool(rec.weighted), "_vintage": str(rec.vintage), "_g1": 0, "_g2": -1}
+
+
+def _changes(frame: pd.DataFrame, bank: QuestionBank, years: tuple[int, ...]) -> pd.DataFrame:
+    t = changes(frame, bank, years)
+    # no test of our own on published figures: the file's own flag where it has one
+    sig_text = t["_sig"].astype(str).str.lower()
+    flagged = sig_text.str.contains("significant")
+    negated = sig_text.str.contains(r"\b(?:not|no|non)[- ]?(?:statistically[- ])?significant", regex=True)
+    t["significant"] = np.where(flagged, ~negated, None)
+    t.loc[t["change"].isna(), "significant"] = None
+    return t

@@ -1,0 +1,177 @@
+"""A view of respondent-level data: resolve it against the protected families, add up each
+question's blocks, then changes, comparisons, drivers, order and notes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from explorer.core import disclosure as D
+from explorer.core.disclosure import published
+from explorer.core.engine import assemble, cells, drivers
+from explorer.core.engine.changes import changes
+from explorer.core.engine.comparators import comparators
+from explorer.core.engine.measures import MeasureDef, measures_for
+from explorer.core.engine.prepared import Prepared
+from explorer.core.progress import Progress
+from explorer.core.results import COLUMNS, Results
+from explorer.core.surveydata import SurveyData
+from explorer.core.viewspec import SpecError, ViewSpec
+
+
+def resolve(prep: Prepared, spec: ViewSpec, years: tuple[int, ...]) -> cells.View:
+    """The view's family (organisation or people), its resolved filter and compare-by columns."""
+    org, people = prep.families(spec.threshold)
+    offered = org.columns + people.columns
+
+    def column(name: str) -> str:
+        return assemble.resolve_column(name, prep.data, prep.bank, offered)
+
+    breakdown = tuple(column(c) for c in spec.breakdown)
+    if len(set(breakdown)) != len(breakdown):
+        raise SpecError("Compare by two different columns.")
+    flt = spec.filter.map_columns(column) if spec.filter is not None else None
+    used = list(dict.fromkeys(list(breakdown) + ([c for c, _, _ in flt.leaves()] if flt else [])))
+    family_of = {c: D.ORGANISATION for c in org.columns} | {c: D.PEOPLE for c in people.columns}
+    for c in used:
+        if c not in family_of:
+            why = people.left_out.get(c)
+            if why:
+                hint = " (use 'Ethnicity (WRES summary)' instead)" if c == "ethnicity" else ""
+                raise SpecError(f"'{_name(prep, c)}' cannot be used to filter or compare by in this file: {why}{hint}.")
+            raise SpecError(f"'{_name(prep, c)}' is not a column to filter or compare by (try one of: {', '.join(offered)}).")
+    families = list(dict.fromkeys(family_of[c] for c in used))
+    if len(families) > 1:
+        a = next(c for c in used if family_of[c] == families[0])
+        b = next(c for c in used if family_of[c] == families[1])
+        raise SpecError(f"'{_name(prep, a)}' and '{_name(prep, b)}' cannot be used together in one view: figures by the "
+                        "organisation's own columns and by equality columns, combined, could single out a small group. "
+                        "Filter and compare by one kind at a time.")
+    family = families[0] if families else D.ORGANISATION
+    return cells.View(family, flt, breakdown, years, spec.threshold, spec.local_rule,
+                      spec.weighted and prep.weights is not None)
+
+
+def _name(prep: Prepared, column: str) -> str:
+    item = prep.bank.items.get(column)
+    return item.short if item is not None else column
+
+
+def statistics_for(m: MeasureDef, wanted: tuple[str, ...]) -> list[str]:
+    if m.kind == "score":
+        return ["score"] if "score" in wanted else []
+    out = ["positive"] if ("positive" in wanted or "score" in wanted) else []
+    return out + [s for s in ("options", "mean") if s in wanted]
+
+
+def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
+            progress: Progress | None = None, audit: bool = False) -> Results:
+    data, bank = prep.data, prep.bank
+    shown = assemble.years(spec, prep.years)
+    view = resolve(prep, spec, assemble.with_previous(shown, prep.years))
+    measures = measures_for(spec, data, bank)
+    notes: list[str] = []
+    if spec.weighted and prep.weights is None:
+        notes.append("The file has no weight column, so results are unweighted.")
+    if view.weighted and prep.unusable_weights:
+        notes.append(f"{prep.unusable_weights:,} respondent(s) have no usable weight (blank or negative) and count "
+                     "zero in weighted results.")
+    chunks: list[dict] = []
+    ctx = cells.Context(prep, view, audit)
+    for i, m in enumerate(measures):
+        if progress is not None:
+            progress(i / max(1, len(measures)), f"Working out {m.label}")
+        if m.kind != "score" and prep.state(m) is None:
+            continue
+        for statistic in statistics_for(m, spec.statistics):
+            chunks += cells.frame(ctx, m, statistic)
+    table = _frame(chunks, view, audit)
+    table = changes(table, bank, prep.years)
+    ours = spec if spec.organisation or not data.organisation else spec.with_(organisation=data.organisation)
+    table = comparators(table, ours, bank, benchmark)
+    if "drivers" in spec.statistics and spec.lens in drivers.LENSES:
+        if progress is not None:
+            progress(0.95, "Working out what moves with the outcome")
+        found = drivers.drivers(prep, spec, replace(view, years=shown))
+        if not found.empty:
+            table = pd.concat([table, found], ignore_index=True)
+            notes.append(drivers.CAVEAT)
+    table = table[table["year"].isin(shown)]
+    table = assemble.order(published.drop_private(published.blank(table)), measures, keep=("audit",) if audit else ())
+    members = table.pop("audit").tolist() if audit and "audit" in table.columns else None
+    notes += _view_notes(prep, view, shown, table)
+    notes += assemble.method_notes(spec, view.weighted)
+    names = assemble.column_names(bank)
+    info = assemble.dataset_info(data)
+    org, people = prep.families(spec.threshold)
+    info["columns"] = {D.ORGANISATION: list(org.columns), D.PEOPLE: list(people.columns)}
+    shown_any = bool((~table["suppressed"].astype(bool)).any()) if len(table) else False
+    empty = "" if shown_any else _empty_reason(prep, spec, view, shown, table)
+    if empty:
+        notes.insert(0, empty)
+    return Results(table=table, spec=spec, dataset=info, notes=tuple(dict.fromkeys(notes)),
+                   filter_description=view.filter.describe(names) if view.filter is not None else "",
+                   empty_reason=empty, extra={"members": members} if members is not None else {})
+
+
+def _frame(chunks: list[dict], view: cells.View, audit: bool = False) -> pd.DataFrame:
+    columns = cells.CHUNK + (("audit",) if audit else ())
+    table = pd.DataFrame({c: np.concatenate([ch[c] for ch in chunks]) for c in columns}) if chunks else pd.DataFrame()
+    if table.empty:
+        table = pd.DataFrame(columns=list(COLUMNS) + ["_n", "_positive", "_total", "_p", "_sd", "_g1", "_g2", "_pooled"])
+    for col in ("_rest_p", "_rest_n", "_rest_sd", "_pooled"):
+        if col not in table.columns:
+            table[col] = np.nan
+    table["breakdown"] = np.where(table["_total"].astype(bool), "", " / ".join(view.breakdown))
+    table["weighted"] = view.weighted
+    return table
+
+
+def _view_notes(prep: Prepared, view: cells.View, shown: tuple[int, ...], table: pd.DataFrame) -> list[str]:
+    notes = []
+    family = prep.family(view.family, view.threshold)
+    used = list(dict.fromkeys(list(view.breakdown) + ([c for c, _, _ in view.filter.leaves()] if view.filter else [])))
+    for column in used:
+        whole, part = set(), set()
+        for year in shown:
+            w, p = family.pooled(year).get(column, ([], []))
+            whole |= set(w)
+            part |= set(p)
+        part -= whole
+        if whole or part:
+            said = [f"all of {', '.join(sorted(whole))}" if whole else "", f"some of {', '.join(sorted(part))}" if part else ""]
+            notes.append(f"To protect small groups, some respondents are counted in "
+                         f"'{D.pooled_label(family.name, column)}' instead of their own {_name(prep, column)} "
+                         f"({'; '.join(s for s in said if s)}).")
+    if len(prep.years) == 1:
+        notes.append(f"The file holds one survey year ({prep.years[0]}), so there is no change since last year to show.")
+    return notes
+
+
+def _empty_reason(prep: Prepared, spec: ViewSpec, view: cells.View, shown: tuple[int, ...], table: pd.DataFrame) -> str:
+    """One sentence on why nothing is shown (a filter matching nobody, everything withheld...)."""
+    names = assemble.column_names(prep.bank)
+    if view.filter is not None:
+        family = prep.family(view.family, view.threshold)
+        leaves = prep.index(family, None)
+        here = np.isin(leaves.year, shown)
+        if not (here & view.filter.to_mask(leaves.table)).any():
+            raw = view.filter.to_mask(prep.frame) & np.isin(prep.year, shown)
+            what = view.filter.describe(names)
+            if raw.any():
+                return (f"The respondents where {what} are too few to show on their own (fewer than {spec.threshold}, "
+                        "or needed to protect a smaller group); they are counted in a combined group instead.")
+            return f"No respondents match the filter ({what}) in {_years_text(shown)}."
+    if table.empty:
+        return "None of the chosen measures is in this file."
+    reasons = table["suppression_reason"].astype(str)
+    if (reasons == D.reason_no_answers()).all():
+        return f"No one in this selection answered the chosen questions in {_years_text(shown)}."
+    return ("Every figure in this view is withheld to protect small groups; choose a wider selection or "
+            "compare by fewer columns.")
+
+
+def _years_text(shown: tuple[int, ...]) -> str:
+    return ", ".join(map(str, shown))
