@@ -87,14 +87,15 @@ def t_two_sided(t: float, df: float) -> float:
 
 
 def _betacf_vec(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """:func:`_betacf` over arrays (Lentz's method, each element stopping when it has converged)."""
+    """:func:`_betacf` over arrays (Lentz's method); elements leave the loop as they converge."""
     tiny, eps = 1e-300, 3e-16
     qab, qap, qam = a + b, a + 1.0, a - 1.0
     c = np.ones_like(x)
     d = 1.0 - qab * x / qap
     d = 1.0 / np.where(np.abs(d) > tiny, d, tiny)
     h = d.copy()
-    active = np.ones(x.shape, dtype=bool)
+    out = np.empty_like(x)
+    live = np.arange(len(x))
     for m in range(1, 400):
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
@@ -102,18 +103,23 @@ def _betacf_vec(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
         d = 1.0 / np.where(np.abs(d) > tiny, d, tiny)
         c = 1.0 + aa / c
         c = np.where(np.abs(c) > tiny, c, tiny)
-        h = np.where(active, h * d * c, h)
+        h = h * d * c
         aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
         d = 1.0 + aa * d
         d = 1.0 / np.where(np.abs(d) > tiny, d, tiny)
         c = 1.0 + aa / c
         c = np.where(np.abs(c) > tiny, c, tiny)
         delta = d * c
-        h = np.where(active, h * delta, h)
-        active &= np.abs(delta - 1.0) >= eps
-        if not active.any():
-            break
-    return h
+        h = h * delta
+        done = np.abs(delta - 1.0) < eps
+        if done.any():
+            out[live[done]] = h[done]
+            keep = ~done
+            live, a, b, x, qab, qap, qam, c, d, h = (v[keep] for v in (live, a, b, x, qab, qap, qam, c, d, h))
+            if not len(live):
+                return out
+    out[live] = h
+    return out
 
 
 def t_two_sided_vec(t: np.ndarray, df: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ coarsens partition B and tries again (a single-block B always passes).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 MAX_ENUMERATED = 14
 
@@ -70,8 +71,9 @@ def separable_units(block_a: np.ndarray, block_b: np.ndarray, weight: np.ndarray
     if len(a) == 0:
         return True
     na, nb = int(a.max()) + 1, int(b.max()) + 1
-    key, inverse = np.unique(a * nb + b, return_inverse=True)
-    w = np.bincount(inverse.reshape(-1), weights=np.asarray(weight, dtype=float)[keep])
+    inverse, key = pd.factorize(a * nb + b)
+    w = np.bincount(inverse, weights=np.asarray(weight, dtype=float)[keep])
+    key = np.asarray(key, dtype=np.int64)
     return separable_edges(key // nb, key % nb, w, na, nb, threshold)
 
 

@@ -156,6 +156,8 @@ FLAGS = ("_total", "_pooled", "suppressed")
 def _chunk(count: int, **columns) -> dict[str, np.ndarray]:
     out = {}
     for name in CHUNK:
+        if name in FIXED or name == "code":
+            continue
         if name in columns and isinstance(columns[name], np.ndarray):
             out[name] = columns[name]
         elif name in NUMBERS:
@@ -206,11 +208,24 @@ def frame(ctx: Context, m: MeasureDef, statistic: str) -> list[dict[str, np.ndar
              "lower_is_better": m.lower_is_better, "unit": {"options": "%", "mean": "mean code"}.get(statistic, m.unit)}
     codes_by_year = {y: code_of(prep, m, y) for y in years}
     for chunk in chunks:
-        count = len(chunk["year"])
-        for name, value in fixed.items():
-            chunk[name] = np.full(count, value, dtype=object)
+        chunk["_fixed"] = fixed
         chunk["code"] = np.array([codes_by_year[y] for y in chunk["year"].tolist()], dtype=object)
     return chunks
+
+
+FIXED = ("measure", "label", "kind", "lens", "statistic", "lower_is_better", "unit")
+
+
+def concatenate(chunks: list[dict], columns: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """One array per column from all chunks (a question's constant fields repeated per row)."""
+    lengths = np.array([len(ch["year"]) for ch in chunks])
+    out = {}
+    for c in columns:
+        if c in FIXED:
+            out[c] = np.repeat(np.array([ch["_fixed"][c] for ch in chunks], dtype=object), lengths)
+        else:
+            out[c] = np.concatenate([ch[c] for ch in chunks])
+    return out
 
 
 def _attach_audit(prep, family, part, chunks: list[dict], blocks: list[np.ndarray], statistic: str) -> None:

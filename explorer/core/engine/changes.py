@@ -40,7 +40,10 @@ def p_values(statistic: str, p1, sd1, n1, p2, sd2, n2) -> np.ndarray:
 
 def unit_keys(t: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Per row: an id for its series (measure, statistic, option, group, total) and one for its
-    organisation series (measure, statistic, option), so years and totals are found by lookup."""
+    organisation series (measure, statistic, option), so years and totals are found by lookup.
+    Made once per table (kept in private columns ``_key`` and ``_org``)."""
+    if "_key" in t.columns and "_org" in t.columns:
+        return t["_key"].to_numpy(), t["_org"].to_numpy()
     codes = {c: pd.factorize(t[c].to_numpy(dtype=object))[0] for c in ("measure", "statistic", "option", "group_1", "group_2")}
     org = np.unique(np.column_stack([codes["measure"], codes["statistic"], codes["option"]]), axis=0, return_inverse=True)[1]
     series = np.column_stack([org.reshape(-1), codes["group_1"], codes["group_2"], t["_total"].to_numpy(dtype=bool)])

@@ -76,15 +76,22 @@ class Prepared:
         """Per respondent the answer option's index (0 = no valid answer), and the options."""
         return self._cached(("options", m.id, year), lambda: self._options(m, year))
 
+    def rows_of(self, year: int) -> np.ndarray:
+        return self._cached(("rows", year), lambda: np.flatnonzero(self.year == year))
+
     def _options(self, m: MeasureDef, year: int):
         if m.id not in self.frame.columns:
             return None
         scale: Scale = self.bank.item(m.id).scale(year) if m.kind == "item" else self.bank.scales["agree5"]
         options = [(o.code, o.label) for o in scale.options]
-        codes = self.codes(m.id)
-        index = np.zeros(self.n, dtype=np.int16)
+        rows = self.rows_of(year)
+        codes = self.codes(m.id)[rows]
+        lut = np.zeros(max([c for c, _ in options] + [0]) + 2, dtype=np.int16)  # code -> option index
         for i, (code, _label) in enumerate(options, start=1):
-            index[(codes == code) & (self.year == year)] = i
+            lut[code] = i
+        valid = ~np.isnan(codes) & (codes >= 0) & (codes < len(lut) - 1)
+        index = np.zeros(self.n, dtype=np.int16)
+        index[rows[valid]] = lut[codes[valid].astype(np.int64)]
         return index, options
 
     def score_parts(self, score_id: str) -> tuple[np.ndarray, np.ndarray]:
@@ -150,13 +157,17 @@ class Prepared:
         state = self.state(m)
         if state is None:
             return {}
-        out = {"positive": state > 0, "mean": self.mean_parts(m)[0]}
-        answered = np.zeros(self.n, dtype=bool)
+        return {"positive": state > 0, "mean": self.mean_parts(m)[0]}
+
+    def answered(self, m: MeasureDef) -> np.ndarray:
+        """Per respondent: gave any answer on the question's scale (the answer distribution's base)."""
+        return self._cached(("answered", m.id), lambda: self._answered(m))
+
+    def _answered(self, m: MeasureDef) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
         for year in self.years:
-            got = self.options(m, year) if (m.kind != "item" or self.bank.item(m.id).asked_in(year)) else None
-            if got is not None:
-                answered |= got[0] > 0
-        out["options"] = answered
+            if self._asked(m, year):
+                out |= self.options(m, year)[0] > 0
         return out
 
     def leaf_sums(self, family: D.Family, m: MeasureDef, what: str, weighted: bool = False) -> np.ndarray:
@@ -175,8 +186,8 @@ class Prepared:
             index = np.zeros(self.n, dtype=np.int64)
             for y in self.years:
                 if self._asked(m, y):
-                    got = self.options(m, y)[0]
-                    index = np.where(self.year == y, got, index)
+                    rows = self.rows_of(y)
+                    index[rows] = self.options(m, y)[0][rows]
             flat = np.bincount(leaf * k + index, weights=w, minlength=size * k)
             return flat.reshape(size, k)
         if stat in ("score", "mean"):
@@ -200,7 +211,7 @@ class Prepared:
         leaf = family.leaf_of
         size = len(family.leaf_year)
         counts = [np.bincount(leaf, weights=u.astype(float), minlength=size) for u in units.values()]
-        weight = np.minimum.reduce([c for k, c in zip(units, counts) if k != "options"]) if counts else np.zeros(size)
+        weight = np.minimum.reduce(counts) if counts else np.zeros(size)
         pos = None
         if local and m.kind != "score" and self.state(m) is not None:
             pos = np.bincount(leaf, weights=(self.state(m) == 2).astype(float), minlength=size)
@@ -209,7 +220,8 @@ class Prepared:
             return D.coarsen(family, weight, rule, pos)
         org = self.family(D.ORGANISATION, threshold)
         org_block = self.partition(D.ORGANISATION, m, threshold, local).block_of_leaf[org.leaf_of]
-        return D.separated(family, org_block, list(units.values()), weight, rule, pos)
+        bases = list(units.values()) + ([self.answered(m)] if m.kind != "score" else [])
+        return D.separated(family, org_block, bases, weight, rule, pos)
 
     def index(self, family: D.Family, part: D.MeasurePartition | None) -> BlockIndex:
         """The index of a question's blocks (or of the family's leaves when ``part`` is None)."""

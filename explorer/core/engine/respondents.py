@@ -11,7 +11,7 @@ import pandas as pd
 from explorer.core import disclosure as D
 from explorer.core.disclosure import published
 from explorer.core.engine import assemble, cells, drivers
-from explorer.core.engine.changes import changes
+from explorer.core.engine.changes import changes, unit_keys
 from explorer.core.engine.comparators import comparators
 from explorer.core.engine.measures import MeasureDef, measures_for
 from explorer.core.engine.prepared import Prepared
@@ -88,6 +88,7 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
         for statistic in statistics_for(m, spec.statistics):
             chunks += cells.frame(ctx, m, statistic)
     table = _frame(chunks, view, audit)
+    table["_key"], table["_org"] = unit_keys(table)
     table = changes(table, bank, prep.years)
     ours = spec if spec.organisation or not data.organisation else spec.with_(organisation=data.organisation)
     table = comparators(table, ours, bank, benchmark)
@@ -118,7 +119,7 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
 
 def _frame(chunks: list[dict], view: cells.View, audit: bool = False) -> pd.DataFrame:
     columns = cells.CHUNK + (("audit",) if audit else ())
-    table = pd.DataFrame({c: np.concatenate([ch[c] for ch in chunks]) for c in columns}) if chunks else pd.DataFrame()
+    table = pd.DataFrame(cells.concatenate(chunks, columns)) if chunks else pd.DataFrame()
     if table.empty:
         table = pd.DataFrame(columns=list(COLUMNS) + ["_n", "_positive", "_total", "_p", "_sd", "_g1", "_g2", "_pooled"])
     for col in ("_rest_p", "_rest_n", "_rest_sd", "_pooled"):
