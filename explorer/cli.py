@@ -28,6 +28,12 @@ COMMANDS: dict[str, str] = {
 }
 
 
+def _minimum() -> int:
+    from explorer.core.unverified import load_unverified
+
+    return load_unverified().minimum_base
+
+
 class UsageError(Exception):
     """Bad usage: reported as one sentence with exit code 2."""
 
@@ -56,7 +62,7 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description=f"{APP_NAME}: NHS Staff Survey results on trust, bullying and morale - offline, "
-        "with no result shown for fewer than 11 respondents.",
+        f"with no result shown for fewer than {_minimum()} respondents.",
         epilog=f"commands:\n{commands}\n\nRun '{PROG} COMMAND --help' for a command's options. "
         "With no FILE the app opens the built-in demo (a fictional trust).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -85,7 +91,7 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE",
                             help="keep respondents where COLUMN=VALUE (COLUMN=A|B any of, COLUMN!=V not); repeatable")
         parser.add_argument("--by", action="append", default=[], metavar="COLUMN", help="compare by a column (up to two)")
-        parser.add_argument("--threshold", type=int, metavar="N", help="suppression threshold (at least 11)")
+        parser.add_argument("--threshold", type=int, metavar="N", help=f"suppression threshold (at least {_minimum()})")
         parser.add_argument("--weighted", action="store_true", help="use the file's weight column")
         parser.add_argument("--local-rule", action="store_true", help="also hide a %% with 3 or fewer positive or negative answers")
         parser.add_argument("--options", action="store_true", help="include the full answer distribution")

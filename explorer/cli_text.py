@@ -47,6 +47,8 @@ def results_as_text(results: Results) -> str:
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip())
         if rec.suppressed:
             lines.append(" " * 56 + f"({rec.suppression_reason})")
-    foot = ["", "* significant change since the previous survey year (two-sided, 5%)."]
+    from explorer.core.engine.assemble import alpha_text
+
+    foot = ["", f"* significant change since the previous survey year (two-sided, {alpha_text()})."]
     foot += list(results.notes)
     return "\n".join(head + [""] + lines + foot)

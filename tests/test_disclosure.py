@@ -296,13 +296,19 @@ def test_demo_keeps_the_detail_users_need(demo):
                   & ~t["group_2"].str.endswith("(combined)")]
         total = t.loc[t["group"] == "All staff", "n"].iloc[0]
         assert named["n"].sum() / total >= 0.95, (year, named["n"].sum() / total)
-        for column in ORG:
+        _, people = prep.families(11)
+        for column in ORG + list(people.columns):
             one_way = compute(data, ViewSpec(measures=("harassment_colleagues",), years=(year,), breakdown=(column,)),
                               BANK, prepared=prep).table
             lost = set(one_way.loc[one_way["suppressed"], "group"])
             sizes = frame.loc[rows, column].value_counts()
             small = {str(g) for g, n in sizes.items() if 0 < n < 11}
             assert len(lost - small) <= 1, (year, column, lost, small)
+            shown = one_way[~one_way["suppressed"]].set_index("group")["n"]
+            answered = frame.loc[rows & frame["harassment_colleagues"].notna(), column].value_counts()
+            for group, n in answered.items():  # sizeable groups are shown near their true size
+                if n >= 22 and str(group) in shown.index:
+                    assert shown[str(group)] >= 0.7 * n, (year, column, group, shown[str(group)], n)
 
 
 # ------------------------------------------------------------ random surveys, random views

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from explorer.core import disclosure as D
+from explorer.core.disclosure.families import PEOPLE_ORDER
 from explorer.core.engine.measures import available_measures
 from explorer.core.engine.prepared import Prepared
 from explorer.core.questionbank import QuestionBank
@@ -132,13 +133,14 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
 
 def _respondent_columns(cat: Catalog, prep: Prepared, threshold: int) -> None:
     org, people = prep.families(threshold)
-    cat.families = {D.ORGANISATION: list(org.columns), D.PEOPLE: list(people.columns)}
+    shown_order = [c for c in PEOPLE_ORDER if c in people.columns]  # reporting order, not the tree's
+    cat.families = {D.ORGANISATION: list(org.columns), D.PEOPLE: shown_order}
     cat.not_available = dict(people.left_out)
     cat.respondents = prep.data.respondents_by_year()
-    for family in (org, people):
+    for family, columns in ((org, org.columns), (people, shown_order)):
         leaves = prep.index(family, None)
         counts = np.bincount(family.leaf_of, minlength=len(family.leaf_year))
-        for column in family.columns:
+        for column in columns:
             item = prep.bank.items.get(column)
             col = Column(column, item.short if item is not None else column, family.name)
             names = leaves.names[column]

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from explorer.core.disclosure import minimum_threshold
 from explorer.core.filters import Filter, FilterError
-from explorer.core.unverified import load_unverified
 
 SPEC_VERSION = 2
 COMPARATORS = ("none", "organisation", "last_year", "benchmark")
@@ -26,11 +26,6 @@ LENSES = ("trust", "bullying", "morale")
 
 class SpecError(ValueError):
     """A view that cannot be made (one sentence for the user)."""
-
-
-def minimum_threshold() -> int:
-    """The suppression threshold's floor (and default): read from the [V] facts, never hard-coded."""
-    return load_unverified().minimum_base
 
 
 def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:

@@ -4,10 +4,11 @@ protected partition per survey year.
 * **organisation** — the file's breakdown columns (directorate, division, staff group, site, ...),
   ordered so the management structure loses detail last: structure words first, then staff group or
   occupation, then site or location, then the rest; coarser columns first within each class.
-* **people** — the equality columns, in the order equality reporting needs them (WRES ethnicity
-  summary, long-term condition, gender, age, sexual orientation, religion). A column joins only
-  while at most ``MAX_POOLED_SHARE`` of respondents lose its value to pooling, the columns before it
-  keep their detail (at most ``MAX_EXTRA_LOSS`` more pooled), and the family stays *separable* from
+* **people** — the equality columns, tried in the order equality reporting needs them (WRES
+  ethnicity summary, long-term condition, gender, age, sexual orientation, religion). They share one
+  partition (three partitions could not be proven safe together), so each added column splits the
+  others: a column joins — at the end, or as early as it must — only if afterwards every chosen
+  column still gives faithful one-way views (:func:`fidelity`) and the family stays *separable* from
   the organisation family (see :mod:`.crosscheck`); otherwise it is left out of views, with the
   reason kept for the catalog. Other demographic columns are not offered for views.
 
@@ -26,8 +27,8 @@ from explorer.core.disclosure import crosscheck
 from explorer.core.disclosure.partition import POOLED, Rule, blocks, recode
 
 NOT_STATED = "Not stated"
-MAX_POOLED_SHARE = 0.15
-MAX_EXTRA_LOSS = 0.03
+MAX_POOLED_SHARE = 0.15  # at most this share of respondents combined, per column and year
+MIN_KEPT = 0.75  # every category of at least twice the threshold keeps this share of its respondents
 ORGANISATION, PEOPLE = "organisation", "people"
 
 _STRUCTURE = ("organisation", "trust", "division", "directorate", "care group", "business unit", "department",
@@ -188,11 +189,12 @@ def build(name: str, frame: pd.DataFrame, columns: list[str], threshold: int,
 def partition(family: Family) -> None:
     """(Re)build the respondent-level partition of ``family``, year by year."""
     rule = Rule(family.threshold)
+    codes = family.cell_codes
     recoded = np.full_like(family.cell_codes, POOLED)
     ok = np.ones(len(family.cell_codes), dtype=bool)
     for year in np.unique(family.cell_year):
         rows = np.flatnonzero(family.cell_year == year)
-        recoded[rows], ok[rows] = recode(family.cell_codes[rows], family.cell_count[rows], rule)
+        recoded[rows], ok[rows] = recode(codes[rows], family.cell_count[rows], rule)
     leaf_of, first = blocks(recoded, family.cell_year)
     family.leaf_of_cell = leaf_of
     family.leaf_codes = recoded[first]
@@ -211,34 +213,54 @@ def people_candidates(frame: pd.DataFrame, demographic: list[str]) -> list[str]:
     return [c for c in PEOPLE_ORDER if c in present]
 
 
-def pooled_share(family: Family, j: int) -> float:
-    total = family.cell_count.sum()
-    lost = family.cell_count[family.leaf_codes[family.leaf_of_cell, j] == POOLED].sum()
-    return float(lost / total) if total else 0.0
+def fidelity(family: Family, j: int) -> str:
+    """Why a one-way view by column ``j`` would mislead, or "" when it would not: every category of
+    at least twice the threshold keeps ``MIN_KEPT`` of its respondents, at most one category of at
+    least the threshold disappears into a combined group (the partner of the small ones), and at
+    most ``MAX_POOLED_SHARE`` of respondents are combined — in every year."""
+    kept = family.leaf_codes[family.leaf_of_cell, j] == family.cell_codes[:, j]
+    for year in np.unique(family.cell_year):
+        in_year = family.cell_year == year
+        total = family.cell_count[in_year].sum()
+        combined = family.cell_count[in_year & ~kept].sum()
+        if total and combined / total > MAX_POOLED_SHARE:
+            return f"{combined / total:.0%} of respondents would have their answer combined with others in {year}"
+        lost = []
+        for code in np.unique(family.cell_codes[in_year, j]):
+            rows = in_year & (family.cell_codes[:, j] == code)
+            size, keep = family.cell_count[rows].sum(), family.cell_count[rows & kept].sum()
+            name = family.categories[j][code]
+            if size >= 2 * family.threshold and keep < MIN_KEPT * size:
+                return f"'{name}' would keep only {keep / size:.0%} of its respondents in {year}"
+            if size >= family.threshold and keep == 0:
+                lost.append(name)
+        if len(lost) > 1:
+            return f"{' and '.join(repr(x) for x in lost)} could not be shown in {year}"
+    return ""
 
 
 def build_people(frame: pd.DataFrame, candidates: list[str], organisation: Family, threshold: int,
                  others: list[str] = ()) -> Family:
-    """The people family: candidates join in order while they keep detail and stay separable."""
+    """The people family: each candidate joins at the end, or failing that as early as it must, if
+    then every chosen column still shows faithful one-way views and the family stays separable."""
     chosen: list[str] = []
     left_out: dict[str, str] = {c: NOT_OFFERED for c in others if c not in candidates}
     coded = {c: column_codes(frame[c]) for c in candidates}
     family = build(PEOPLE, frame, [], threshold)
     for column in candidates:
-        trial = build(PEOPLE, frame, chosen + [column], threshold, coded)
-        share = pooled_share(trial, len(chosen))
-        if share > MAX_POOLED_SHARE:
-            left_out[column] = (f"too many small groups: {share:.0%} of respondents would have their answer combined "
-                                "with others")
-            continue
-        if any(pooled_share(trial, j) > pooled_share(family, j) + MAX_EXTRA_LOSS for j in range(len(chosen))):
-            left_out[column] = "adding it would combine too many answers of the columns before it"
-            continue
-        if not separable(organisation, trial):
-            left_out[column] = "with the organisation's own breakdowns it could single out small groups"
-            continue
-        chosen.append(column)
-        family = trial
+        first_reason = ""
+        for position in range(len(chosen), -1, -1):
+            order = chosen[:position] + [column] + chosen[position:]
+            trial = build(PEOPLE, frame, order, threshold, coded)
+            reason = next((r for r in (fidelity(trial, k) for k in range(len(order))) if r), "")
+            if not reason and not separable(organisation, trial):
+                reason = "with the organisation's own breakdowns it could single out small groups"
+            if not reason:
+                chosen, family = order, trial
+                break
+            first_reason = first_reason or reason
+        else:
+            left_out[column] = f"too few respondents to show it faithfully alongside the other equality columns ({first_reason})"
     family.left_out = left_out
     return family
 

@@ -12,6 +12,13 @@ from explorer.core.results import COLUMNS, ORGANISATION_GROUP
 from explorer.core.surveydata import SurveyData
 from explorer.core.viewspec import SpecError, ViewSpec
 
+def alpha_text() -> str:
+    """The significance level as people write it ("5%"), from the one place it is kept."""
+    from explorer.core.unverified import load_unverified
+
+    return f"{load_unverified().alpha * 100:g}%"
+
+
 STAT_ORDER = {"score": 0, "positive": 1, "mean": 2, "options": 3, "drivers": 4}
 
 
@@ -95,7 +102,7 @@ def method_notes(spec: ViewSpec, weighted: bool, published: bool = False) -> lis
         notes.append("Weighted by the file's weight column." if weighted else
                      "Unweighted: each respondent counts once (the national benchmark figures are weighted).")
         notes.append("Change since last year: two-proportion z-test for % results, Welch's t-test for scores, "
-                     "two-sided at 5%, only between comparable years.")
+                     f"two-sided at {alpha_text()}, only between comparable years.")
         notes.append(f"No figure is shown for fewer than {spec.threshold} respondents or answers, nor any that would "
                      "let one be worked out: small groups are counted in combined groups so that every figure, in any "
                      "view, covers whole groups of at least that size.")

@@ -16,7 +16,7 @@ from explorer.core.engine.comparators import comparators
 from explorer.core.engine.measures import MeasureDef, measures_for
 from explorer.core.engine.prepared import Prepared
 from explorer.core.progress import Progress
-from explorer.core.results import COLUMNS, Results
+from explorer.core.results import COLUMNS, ORGANISATION_GROUP, Results
 from explorer.core.surveydata import SurveyData
 from explorer.core.viewspec import SpecError, ViewSpec
 
@@ -112,6 +112,8 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
     empty = "" if shown_any else _empty_reason(prep, spec, view, shown, table)
     if empty:
         notes.insert(0, empty)
+        vague = table["suppression_reason"] == D.reason_no_answers()
+        table.loc[vague, "suppression_reason"] = empty
     return Results(table=table, spec=spec, dataset=info, notes=tuple(dict.fromkeys(notes)),
                    filter_description=view.filter.describe(names) if view.filter is not None else "",
                    empty_reason=empty, extra={"members": members} if members is not None else {})
@@ -156,6 +158,13 @@ def _empty_reason(prep: Prepared, spec: ViewSpec, view: cells.View, shown: tuple
     names = assemble.column_names(prep.bank)
     if view.filter is not None:
         family = prep.family(view.family, view.threshold)
+        for column, values, _negated in view.filter.leaves():
+            j = family.columns.index(column)
+            known = list(family.categories[j]) + [D.pooled_label(family.name, column)]
+            unknown = [v for v in values if v not in known]
+            if unknown:
+                return (f"There is no {_name(prep, column)} '{unknown[0]}' in this file (the groups are: "
+                        f"{', '.join(family.categories[j])}).")
         leaves = prep.index(family, None)
         here = np.isin(leaves.year, shown)
         if not (here & view.filter.to_mask(leaves.table)).any():
@@ -168,6 +177,10 @@ def _empty_reason(prep: Prepared, spec: ViewSpec, view: cells.View, shown: tuple
     if table.empty:
         return "None of the chosen measures is in this file."
     reasons = table["suppression_reason"].astype(str)
+    totals = reasons[table["group"] == ORGANISATION_GROUP]
+    if len(totals) and (totals == D.REASON_YEAR_TOO_SMALL).all():
+        return (f"Fewer than {spec.threshold} people responded in {_years_text(shown)}, so nothing can be shown "
+                "without revealing them.")
     if (reasons == D.reason_no_answers()).all():
         return f"No one in this selection answered the chosen questions in {_years_text(shown)}."
     return ("Every figure in this view is withheld to protect small groups; choose a wider selection or "
