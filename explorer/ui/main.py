@@ -19,19 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from explorer import APP_NAME, __version__
+from explorer.core.session import Session
 from explorer.core.surveydata import SurveyData
 from explorer.ui.workers import Worker
 
 
-def _load(file: str | None, password: str | None, year: int | None, progress) -> SurveyData:
-    """Runs in a worker thread: the demo, or the user's file through the readers."""
+def _load(file: str | None, password: str | None, year: int | None, progress) -> Session:
+    """Runs in a worker thread: a session on the demo, or on the user's file (read and protected)."""
     if file is None:
-        from explorer.demo import load_demo
-
-        return load_demo(progress=progress)
-    from explorer.readers import open_survey
-
-    return open_survey(file, password=password, ask_year=(lambda *_: year) if year else None, progress=progress)
+        return Session.open_demo(progress=progress)
+    return Session.open(file, password=password, ask_year=(lambda *_: year) if year else None, progress=progress)
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +36,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.data: SurveyData | None = None
+        self.session: Session | None = None
         self._worker: Worker | None = None
         self._file: str | None = None
         self._password: str | None = None
@@ -151,9 +149,10 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self._worker = None
 
-    def _on_loaded(self, data: SurveyData) -> None:
+    def _on_loaded(self, session: Session) -> None:
         self._finish()
-        self.data = data
+        self.session = session
+        data = self.data = session.data
         name = data.organisation or Path(data.provenance.path).name
         self.title.setText(name)
         self.setWindowTitle(f"{name} - {APP_NAME}")
