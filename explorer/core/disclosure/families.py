@@ -29,6 +29,7 @@ from explorer.core.disclosure.partition import POOLED, Rule, blocks, recode
 NOT_STATED = "Not stated"
 MAX_POOLED_SHARE = 0.15  # at most this share of respondents combined, per column and year
 MIN_KEPT = 0.75  # every category of at least twice the threshold keeps this share of its respondents
+MAX_EXTRA_LOSS = 0.03  # a column may not cost one chosen before it more than this share of respondents
 ORGANISATION, PEOPLE = "organisation", "people"
 
 _STRUCTURE = ("organisation", "trust", "division", "directorate", "care group", "business unit", "department",
@@ -239,10 +240,20 @@ def fidelity(family: Family, j: int) -> str:
     return ""
 
 
+def kept_share(family: Family, column: str) -> np.ndarray:
+    """Per year, the share of respondents whose value in ``column`` is shown under its own name."""
+    j = family.columns.index(column)
+    kept = family.leaf_codes[family.leaf_of_cell, j] == family.cell_codes[:, j]
+    years = np.unique(family.cell_year)
+    return np.array([family.cell_count[(family.cell_year == y) & kept].sum() / family.cell_count[family.cell_year == y].sum()
+                     for y in years])
+
+
 def build_people(frame: pd.DataFrame, candidates: list[str], organisation: Family, threshold: int,
                  others: list[str] = ()) -> Family:
     """The people family: each candidate joins at the end, or failing that as early as it must, if
-    then every chosen column still shows faithful one-way views and the family stays separable."""
+    then every chosen column still shows faithful one-way views, none chosen before it loses more
+    than ``MAX_EXTRA_LOSS`` of its respondents to combined groups, and the family stays separable."""
     chosen: list[str] = []
     left_out: dict[str, str] = {c: NOT_OFFERED for c in others if c not in candidates}
     coded = {c: column_codes(frame[c]) for c in candidates}
@@ -253,6 +264,9 @@ def build_people(frame: pd.DataFrame, candidates: list[str], organisation: Famil
             order = chosen[:position] + [column] + chosen[position:]
             trial = build(PEOPLE, frame, order, threshold, coded)
             reason = next((r for r in (fidelity(trial, k) for k in range(len(order))) if r), "")
+            costly = [c for c in chosen if (kept_share(family, c) - kept_share(trial, c)).max() > MAX_EXTRA_LOSS]
+            if not reason and costly:
+                reason = f"it would combine too many answers of {costly[0]}"
             if not reason and not separable(organisation, trial):
                 reason = "with the organisation's own breakdowns it could single out small groups"
             if not reason:

@@ -95,21 +95,13 @@ def asked(prep: Prepared, m: MeasureDef, statistic: str, year: int) -> bool:
     return m.kind != "item" or prep.bank.item(m.id).asked_in(year)
 
 
-def _block(values: np.ndarray, block_of: np.ndarray, size: int) -> np.ndarray:
-    if values.ndim == 1:
-        return np.bincount(block_of, weights=values, minlength=size)
-    out = np.zeros((size, values.shape[1]))
-    np.add.at(out, block_of, values)
-    return out
-
-
 def _sums(prep: Prepared, family, part, m: MeasureDef, statistic: str, weighted: bool) -> dict[str, np.ndarray]:
     """Per block of the question's partition: the sums its statistic needs (``w*`` weighted)."""
     b, size = part.block_of_leaf, part.size
     w = weighted and prep.weights is not None
 
     def get(what, weighted_=False):
-        return _block(prep.leaf_sums(family, m, what, weighted_), b, size)
+        return _group_sums(prep.leaf_sums(family, m, what, weighted_), b, size)
 
     if statistic == "positive":
         out = {"n": get("positive:base"), "pos": get("positive:pos")}
@@ -312,6 +304,7 @@ def _withhold(chunk: dict, too_small: np.ndarray) -> dict:
 
 
 def _group_sums(values: np.ndarray, inverse: np.ndarray, size: int) -> np.ndarray:
+    """Sums of ``values`` (rows) per group id in ``inverse``, for ``size`` groups."""
     if values.ndim == 1:
         return np.bincount(inverse, weights=values, minlength=size)
     out = np.zeros((size, values.shape[1]))
