@@ -97,7 +97,8 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--options", action="store_true", help="include the full answer distribution")
         parser.add_argument("--mean", action="store_true", help="include each question's mean answer code")
         parser.add_argument("--drivers", action="store_true", help="rank line-manager and team items by association")
-        parser.add_argument("--comparator", choices=("none", "organisation", "last_year", "benchmark"), default="last_year")
+        parser.add_argument("--comparator", choices=("none", "organisation", "last_year", "benchmark"),
+                            help="compare each figure with the organisation, last year (the default) or the benchmark")
         parser.add_argument("--benchmark", metavar="WORKBOOK", help="official benchmark workbook to compare with")
         parser.add_argument("--organisation", metavar="ORG", help="your org_id or name (published files with many organisations)")
         parser.add_argument("--mapping", metavar="M", help="a saved column mapping (JSON)")
@@ -186,6 +187,11 @@ def _session(args: argparse.Namespace):
             spec = ViewSpec.load(args.view)
         except SpecError as exc:
             raise UsageError(str(exc)) from None
+        saved = spec.dataset
+        if saved is not None and (saved.demo != session.source.demo or (not saved.demo and saved.name != session.source.name)):
+            where = "the demo" if session.source.demo else session.source.name
+            warnings.append(f"The view was saved from {'the demo' if saved.demo else saved.name}; it is shown on {where} "
+                            "instead.")
     return session, spec, warnings
 
 
@@ -213,16 +219,21 @@ def cmd_summary(args: argparse.Namespace) -> int:
     try:
         filters = [parse_filter(f) for f in args.filter]
         flt = (filters[0] if len(filters) == 1 else And(tuple(filters))) if filters else None
-        if saved is not None:
+        if saved is not None:  # options given with --view change the saved view; none is ignored
             changes = {k: v for k, v in (("lens", args.lens), ("measures", tuple(args.measure) or None),
                                          ("years", tuple(args.year) or None), ("filter", flt),
                                          ("breakdown", tuple(args.by) or None), ("threshold", args.threshold),
-                                         ("organisation", args.organisation)) if v}
+                                         ("organisation", args.organisation), ("comparator", args.comparator),
+                                         ("weighted", args.weighted or None), ("local_rule", args.local_rule or None))
+                       if v}
+            extra = tuple(s for s in statistics[2:] if s not in saved.statistics)
+            if extra:
+                changes["statistics"] = saved.statistics + extra
             spec = saved.with_(**changes)
         else:
             spec = ViewSpec(
                 lens=args.lens, measures=tuple(args.measure), years=tuple(args.year), filter=flt,
-                breakdown=tuple(args.by), comparator=args.comparator, weighted=args.weighted,
+                breakdown=tuple(args.by), comparator=args.comparator or "last_year", weighted=args.weighted,
                 threshold=args.threshold if args.threshold is not None else ViewSpec().threshold,
                 local_rule=args.local_rule, statistics=tuple(statistics), organisation=args.organisation,
             )

@@ -13,7 +13,7 @@ from explorer.core.filters import And, Eq, parse_filter
 from explorer.core.questionbank import load_bank
 from explorer.core.session import Session
 from explorer.core.surveydata import Provenance, SurveyData
-from explorer.core.viewspec import ViewSpec
+from explorer.core.viewspec import SpecError, ViewSpec
 
 BANK = load_bank()
 
@@ -39,25 +39,31 @@ def test_two_filters_that_together_hold_nobody_are_an_empty_view_not_a_crash(dem
                     filter=And((parse_filter("Directorate=Estates and Facilities"), parse_filter("Staff group=Medical and Dental"))))
     r = demo.compute(spec)
     assert r.table["suppressed"].all() and r.table["value"].isna().all()
-    assert r.empty_reason.startswith("No respondents match the filter")
+    assert r.empty_reason.startswith("No figures can be shown where Directorate is Estates and Facilities")
     assert r.table["suppression_reason"].iloc[0] == r.empty_reason
 
 
 def test_the_crash_command_from_the_issue_exits_0_with_the_reason(capsys):
     code = main(["summary", "--demo", "--measure", "harassment_colleagues", "--year", "2021", "--filter",
                  "Directorate=Estates and Facilities", "--filter", "Staff group=Medical and Dental"])
-    assert code == 0 and "Nothing to show: No respondents match" in capsys.readouterr().out
+    assert code == 0 and "Nothing to show: No figures can be shown where" in capsys.readouterr().out
 
 
-def test_a_misspelt_filter_value_names_the_real_groups(demo):
-    r = demo.compute(ViewSpec(lens="trust", filter=Eq("Directorate", "Medicin")))
-    assert "There is no Directorate 'Medicin'" in r.empty_reason and "Medicine" in r.empty_reason
-    assert r.table["suppressed"].all()
+@pytest.mark.parametrize("flt", [Eq("Directorate", "Medicin"), parse_filter("Directorate!=Surgey"),
+                                 parse_filter("Directorate=Surgery|Surgey")])
+def test_a_misspelt_filter_value_is_refused_with_the_real_groups(demo, flt):
+    with pytest.raises(SpecError, match="There is no Directorate '(Medicin|Surgey)' in this file .*Medicine"):
+        demo.compute(ViewSpec(lens="trust", filter=flt))
 
 
-def test_a_filter_on_a_small_group_says_it_is_combined(demo):
-    r = demo.compute(ViewSpec(lens="trust", filter=Eq("Directorate", "Research and Innovation")))
-    assert "too few to show on their own" in r.empty_reason and r.table["value"].isna().all()
+def test_nobody_and_a_few_are_told_in_the_same_words(demo):
+    """Whether a combination is empty or small is itself disclosive: the sentence is the same."""
+    few = demo.compute(ViewSpec(measures=("harassment_colleagues",), years=(2025,),
+                                filter=And((Eq("Directorate", "Research and Innovation"), Eq("Staff group", "Healthcare Scientists")))))
+    none = demo.compute(ViewSpec(measures=("harassment_colleagues",), years=(2025,),
+                                 filter=And((Eq("Directorate", "Research and Innovation"), Eq("Staff group", "Medical and Dental")))))
+    assert few.empty_reason.split(" in 2025")[1] == none.empty_reason.split(" in 2025")[1]
+    assert few.table["value"].isna().all() and none.table["value"].isna().all()
 
 
 def test_every_group_withheld_when_the_year_is_too_small():
@@ -95,3 +101,15 @@ def test_published_data_without_the_measures_is_an_empty_view(tmp_path):
                     "2024,Q9a,encourages,Overall,Overall,400,0.70\n", encoding="utf-8")
     r = compute(open_survey(path), ViewSpec(lens="morale"), BANK)
     assert r.table.empty and "None of the chosen measures" in r.empty_reason
+
+
+def test_drivers_are_refused_where_they_are_not_offered(demo):
+    with pytest.raises(SpecError, match="trust and morale lenses only"):
+        demo.compute(ViewSpec(lens="bullying", statistics=("positive", "drivers")))
+    r = demo.compute(ViewSpec(lens="trust", years=(2025,), statistics=("drivers",)))
+    assert r.table["suppressed"].dtype == bool and (~r.table["suppressed"]).sum() >= 9
+
+
+def test_a_view_of_a_combined_group_shows_no_change(demo):
+    r = demo.compute(ViewSpec(measures=("harassment_colleagues",), filter=Eq("Directorate", "Other directorates (combined)")))
+    assert not r.table["suppressed"].all() and r.table["change"].isna().all()

@@ -176,3 +176,40 @@ def test_a_benchmark_workbook_is_checked_when_it_is_opened(demo, data_file):
     r = s.compute(ViewSpec(measures=("PP7_2",), years=(2025,), comparator="benchmark", organisation="XNH"))
     row = r.table.iloc[0]
     assert np.isfinite(row["benchmark_median"]) and row["comparator_value"] == row["benchmark_median"]
+
+
+@pytest.mark.parametrize("field,value,words", [
+    ("years", "2025", "'years' should be a list of years"), ("threshold", "11", "'threshold' should be a whole number"),
+    ("threshold", 11.0, "'threshold' should be a whole number"), ("breakdown", "Directorate", "'breakdown' should be a list"),
+    ("version", "x", "'version' should be a whole number"), ("dataset", "demo", "'dataset' should be a data file reference"),
+    ("filter", {"op": "in", "column": "Site", "values": []}, "names no value"),
+])
+def test_a_saved_view_with_wrong_values_is_one_sentence(tmp_path, capsys, field, value, words):
+    view = tmp_path / "v.json"
+    data = json.loads(ViewSpec(lens="trust").to_json())
+    data[field] = value
+    view.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["summary", "--demo", "--view", str(view)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_view_file_that_is_not_text_is_one_sentence(tmp_path, capsys):
+    view = tmp_path / "v.json"
+    view.write_bytes(b"\xff\xfe\x00\x81 not a view")
+    assert main(["summary", "--view", str(view)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_options_given_with_a_view_change_it_and_other_data_is_named(tmp_path, capsys, data_file):
+    view = tmp_path / "v.json"
+    s = Session.open(data_file)
+    s.update(lens="bullying", breakdown=("Directorate",))
+    s.save_view(view)
+    assert main(["summary", "--view", str(view), "--local-rule", "--comparator", "organisation", "--options",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["view"]["local_rule"] is True and out["view"]["comparator"] == "organisation"
+    assert "options" in out["view"]["statistics"] and out["view"]["breakdown"] == ["Directorate"]
+    assert main(["summary", "--demo", "--view", str(view)]) == 0
+    assert "saved from trust 2025.csv; it is shown on the demo instead" in capsys.readouterr().err

@@ -132,14 +132,15 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
 
 
 def _respondent_columns(cat: Catalog, prep: Prepared, threshold: int) -> None:
-    org, people = prep.families(threshold)
+    org, people = prep.families()
     shown_order = [c for c in PEOPLE_ORDER if c in people.columns]  # reporting order, not the tree's
     cat.families = {D.ORGANISATION: list(org.columns), D.PEOPLE: shown_order}
     cat.not_available = dict(people.left_out)
     cat.respondents = prep.data.respondents_by_year()
     for family, columns in ((org, org.columns), (people, shown_order)):
-        leaves = prep.index(family, None)
-        counts = np.bincount(family.leaf_of, minlength=len(family.leaf_year))
+        groups = prep.groups(family.name, threshold)
+        leaves = prep.index(family, groups)
+        counts = np.bincount(groups.block_of_leaf[family.leaf_of], minlength=groups.size)
         for column in columns:
             item = prep.bank.items.get(column)
             col = Column(column, item.short if item is not None else column, family.name)
@@ -149,7 +150,7 @@ def _respondent_columns(cat: Catalog, prep: Prepared, threshold: int) -> None:
                 sizes = np.bincount(leaves.codes[column][here], weights=counts[here], minlength=len(names))
                 col.groups[year] = [Group(names[i], int(sizes[i]), i == len(names) - 1)
                                     for i in range(len(names)) if sizes[i] > 0]
-                whole, part = family.pooled(year).get(column, ([], []))
+                whole, part = family.pooled(year, groups.leaf_codes()).get(column, ([], []))
                 if whole or part:
                     col.combined[year] = {"all": list(whole), "some": list(part)}
             cat.columns.append(col)

@@ -43,6 +43,11 @@ class Filter:
     def map_columns(self, fn: Callable[[str], str]) -> "Filter":
         """The same filter with every column name passed through ``fn`` (e.g. to resolve "Ethnic
         background" to the data's column)."""
+        return self.map_leaves(lambda leaf: (Eq(fn(leaf.column), leaf.value) if isinstance(leaf, Eq)
+                                             else In(fn(leaf.column), leaf.values)))
+
+    def map_leaves(self, fn: Callable[["Filter"], "Filter"]) -> "Filter":
+        """The same filter with every condition (:class:`Eq` / :class:`In`) replaced by ``fn(condition)``."""
         raise NotImplementedError
 
     def __and__(self, other: "Filter") -> "Filter":
@@ -56,16 +61,25 @@ class Filter:
 
     @staticmethod
     def from_dict(data: Mapping) -> "Filter":
+        if not isinstance(data, Mapping):
+            raise FilterError("A filter must be an object with an 'op'.")
         op = data.get("op")
-        if op == "eq":
-            return Eq(str(data["column"]), str(data["value"]))
-        if op == "in":
-            return In(str(data["column"]), tuple(str(v) for v in data["values"]))
-        if op == "not":
-            return Not(Filter.from_dict(data["filter"]))
-        if op in ("and", "or"):
-            parts = tuple(Filter.from_dict(p) for p in data["filters"])
-            return And(parts) if op == "and" else Or(parts)
+        try:
+            if op == "eq":
+                return Eq(str(data["column"]), str(data["value"]))
+            if op == "in":
+                if not isinstance(data["values"], list):
+                    raise FilterError("A filter's 'values' must be a list.")
+                return In(str(data["column"]), tuple(str(v) for v in data["values"]))
+            if op == "not":
+                return Not(Filter.from_dict(data["filter"]))
+            if op in ("and", "or"):
+                if not isinstance(data["filters"], list) or not data["filters"]:
+                    raise FilterError(f"An '{op}' filter needs a list of filters.")
+                parts = tuple(Filter.from_dict(p) for p in data["filters"])
+                return And(parts) if op == "and" else Or(parts)
+        except KeyError as exc:
+            raise FilterError(f"A filter is missing its {exc.args[0]!r}.") from None
         raise FilterError(f"Unknown filter operation {op!r}.")
 
 
@@ -109,8 +123,8 @@ class Eq(Filter):
     def leaves(self):
         yield self.column, (self.value,), False
 
-    def map_columns(self, fn):
-        return Eq(fn(self.column), self.value)
+    def map_leaves(self, fn):
+        return fn(self)
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,8 @@ class In(Filter):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", tuple(self.values))
+        if not self.values:
+            raise FilterError(f"The filter on '{self.column}' names no value.")
 
     def to_mask(self, frame: pd.DataFrame) -> np.ndarray:
         return _isin(_column(frame, self.column), self.values)
@@ -138,8 +154,8 @@ class In(Filter):
     def leaves(self):
         yield self.column, self.values, False
 
-    def map_columns(self, fn):
-        return In(fn(self.column), self.values)
+    def map_leaves(self, fn):
+        return fn(self)
 
 
 @dataclass(frozen=True)
@@ -167,8 +183,8 @@ class Not(Filter):
         for column, values, negated in self.filter.leaves():
             yield column, values, not negated
 
-    def map_columns(self, fn):
-        return Not(self.filter.map_columns(fn))
+    def map_leaves(self, fn):
+        return Not(self.filter.map_leaves(fn))
 
 
 @dataclass(frozen=True)
@@ -200,8 +216,8 @@ class And(Filter):
         for f in self.filters:
             yield from f.leaves()
 
-    def map_columns(self, fn):
-        return And(tuple(f.map_columns(fn) for f in self.filters))
+    def map_leaves(self, fn):
+        return And(tuple(f.map_leaves(fn) for f in self.filters))
 
 
 @dataclass(frozen=True)
@@ -233,8 +249,8 @@ class Or(Filter):
         for f in self.filters:
             yield from f.leaves()
 
-    def map_columns(self, fn):
-        return Or(tuple(f.map_columns(fn) for f in self.filters))
+    def map_leaves(self, fn):
+        return Or(tuple(f.map_leaves(fn) for f in self.filters))
 
 
 def parse_filter(text: str) -> Filter:
@@ -248,8 +264,8 @@ def parse_filter(text: str) -> Filter:
     else:
         raise FilterError(f"The filter '{text}' should look like COLUMN=VALUE.")
     column, value = column.strip(), value.strip()
-    if not column or not value:
-        raise FilterError(f"The filter '{text}' should look like COLUMN=VALUE.")
     values = tuple(v.strip() for v in value.split("|") if v.strip())
+    if not column or not values:
+        raise FilterError(f"The filter '{text}' should look like COLUMN=VALUE.")
     f: Filter = Eq(column, values[0]) if len(values) == 1 else In(column, values)
     return Not(f) if negate else f

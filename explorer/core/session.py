@@ -22,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from explorer.core import catalog as catalog_module
+from explorer.core import disclosure as D
 from explorer.core.engine import Prepared, compute
 from explorer.core.progress import Progress
 from explorer.core.questionbank import QuestionBank, load_bank
@@ -140,7 +141,9 @@ class Session:
         if self.prepared is not None:
             if progress is not None:
                 progress(0.97, "Protecting small groups")
-            self.prepared.families(threshold or self._spec.threshold)
+            self.prepared.families()
+            for name in (D.ORGANISATION, D.PEOPLE):
+                self.prepared.groups(name, threshold or self._spec.threshold)
 
     # ------------------------------------------------------------------- the view
     def default_spec(self) -> ViewSpec:

@@ -73,6 +73,30 @@ def _default_threshold() -> int:
     return minimum_threshold()
 
 
+_TYPES = {"version": (int, "a whole number"), "lens": ((str, type(None)), "a lens name"),
+          "measures": (list, "a list of measure ids"), "years": (list, "a list of years"),
+          "filter": ((dict, type(None)), "a filter"), "breakdown": (list, "a list of column names"),
+          "comparator": (str, "a comparator name"), "weighted": (bool, "true or false"),
+          "threshold": (int, "a whole number"), "local_rule": (bool, "true or false"),
+          "statistics": (list, "a list of statistics"), "organisation": ((str, type(None)), "an organisation"),
+          "benchmark_group": ((str, type(None)), "a benchmarking group"), "driver_outcome": (str, "a measure id"),
+          "dataset": ((dict, type(None)), "a data file reference"), "benchmark": ((dict, type(None)), "a file reference")}
+_ITEMS = {"measures": str, "years": int, "breakdown": str, "statistics": str}
+
+
+def _check_types(data: dict) -> None:
+    """One sentence for a saved view whose fields have the wrong kind of value."""
+    for key, (kind, what) in _TYPES.items():
+        if key not in data:
+            continue
+        value = data[key]
+        wrong = not isinstance(value, kind) or (isinstance(value, bool) and kind in (int,))
+        if not wrong and key in _ITEMS:
+            wrong = any(not isinstance(v, _ITEMS[key]) or isinstance(v, bool) for v in value)
+        if wrong:
+            raise SpecError(f"The saved view's '{key}' should be {what}, not {json.dumps(value)[:40]}.")
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     lens: str | None = None
@@ -141,6 +165,7 @@ class ViewSpec:
     def from_dict(cls, data: dict) -> "ViewSpec":
         if not isinstance(data, dict):
             raise SpecError("The saved view is not a view (a JSON object was expected).")
+        _check_types(data)
         version = int(data.get("version", 1))
         if version > SPEC_VERSION:
             raise SpecError(f"This view was saved by a newer version of the program (view version {version}).")
@@ -177,6 +202,8 @@ class ViewSpec:
             text = p.read_text(encoding="utf-8-sig")
         except OSError as exc:
             raise SpecError(f"The view file {p.name} could not be read ({exc.strerror or exc}).") from None
+        except UnicodeDecodeError:
+            raise SpecError(f"The view file {p.name} could not be read (it is not a saved view: not UTF-8 text).") from None
         spec = cls.from_json(text)
         refs = {}
         for name in ("dataset", "benchmark"):

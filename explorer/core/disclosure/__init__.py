@@ -34,12 +34,12 @@ and what a table's total would reveal by subtraction.
 from __future__ import annotations
 
 from explorer.core.disclosure.families import NOT_STATED, ORGANISATION, PEOPLE, Family, pooled_label
-from explorer.core.disclosure.measures import MeasurePartition, coarsen, separated
+from explorer.core.disclosure.measures import MeasurePartition, coarsen, leaves, meet, separated
 from explorer.core.disclosure.partition import POOLED, Rule
 from explorer.core.unverified import load_unverified
 
 __all__ = ["NOT_STATED", "ORGANISATION", "PEOPLE", "POOLED", "Family", "MeasurePartition", "Rule", "coarsen",
-           "separated", "pooled_label", "minimum_threshold", "local_rule_max", "rule",
+           "leaves", "meet", "separated", "pooled_label", "minimum_threshold", "local_rule_max", "rule",
            "reason_small", "reason_small_group", "reason_combined", "reason_parts", "reason_local",
            "reason_column_dropped", "reason_no_answers", "REASON_YEAR_TOO_SMALL"]
 

@@ -3,7 +3,8 @@ protected partition per survey year.
 
 * **organisation** — the file's breakdown columns (directorate, division, staff group, site, ...),
   ordered so the management structure loses detail last: structure words first, then staff group or
-  occupation, then site or location, then the rest; coarser columns first within each class.
+  occupation, then site or location, then the rest; coarser columns first within each class; fine
+  columns (teams, wards) after all others.
 * **people** — the equality columns, tried in the order equality reporting needs them (WRES
   ethnicity summary, long-term condition, gender, age, sexual orientation, religion). They share one
   partition (three partitions could not be proven safe together), so each added column splits the
@@ -27,6 +28,7 @@ from explorer.core.disclosure import crosscheck
 from explorer.core.disclosure.partition import POOLED, Rule, blocks, recode
 
 NOT_STATED = "Not stated"
+FINE = 30  # a breakdown column with more values than this (teams, wards) goes last
 MAX_POOLED_SHARE = 0.15  # at most this share of respondents combined, per column and year
 MIN_KEPT = 0.75  # every category of at least twice the threshold keeps this share of its respondents
 MAX_EXTRA_LOSS = 0.03  # a column may not cost one chosen before it more than this share of respondents
@@ -118,8 +120,16 @@ class Family:
         """Leaf id per respondent."""
         return self.leaf_of_cell[self.cell_of]
 
+    def pooled_name(self, column: str) -> str:
+        """The combined group's name in ``column``, never equal to one of the file's own values."""
+        name = pooled_label(self.name, column)
+        own = self.categories[self.columns.index(column)]
+        while name in own:
+            name = name[:-1] + " by the program)" if name.endswith("(combined)") else name + "*"
+        return name
+
     def label(self, j: int, code: int) -> str:
-        return pooled_label(self.name, self.columns[j]) if code == POOLED else self.categories[j][code]
+        return self.pooled_name(self.columns[j]) if code == POOLED else self.categories[j][code]
 
     def index(self, codes: np.ndarray, year: np.ndarray) -> BlockIndex:
         """The :class:`BlockIndex` of blocks with these recoded ``codes`` and years; its table has
@@ -129,26 +139,27 @@ class Family:
         table = {"year": year}
         by_code, by_name = {}, {}
         for j, column in enumerate(self.columns):
-            names = list(self.categories[j]) + [pooled_label(self.name, column)]
+            names = list(self.categories[j]) + [self.pooled_name(column)]
             col = np.asarray(codes[:, j], dtype=np.int64) if len(codes) else np.zeros(0, dtype=np.int64)
             col = np.where(col == POOLED, len(names) - 1, col)
             table[column] = pd.Categorical.from_codes(col, categories=names)
             by_code[column], by_name[column] = col, names
         return BlockIndex(year, by_code, by_name, pd.DataFrame(table))
 
-    def pooled(self, year: int) -> dict[str, tuple[list[str], list[str]]]:
-        """Per column: raw categories pooled entirely, and those pooled in part, in ``year``."""
-        key = ("pooled", int(year))
+    def pooled(self, year: int, leaf_codes: np.ndarray | None = None) -> dict[str, tuple[list[str], list[str]]]:
+        """Per column: raw categories combined entirely, and those combined in part, in ``year``
+        (in the leaves, or in a partition given by its per-leaf combinations)."""
+        key = ("pooled", int(year), id(leaf_codes) if leaf_codes is not None else None)
         if key not in self._memo:
-            self._memo[key] = self._pooled(year)
+            self._memo[key] = self._pooled(year, self.leaf_codes if leaf_codes is None else leaf_codes)
         return self._memo[key]
 
-    def _pooled(self, year: int) -> dict[str, tuple[list[str], list[str]]]:
+    def _pooled(self, year: int, leaf_codes: np.ndarray) -> dict[str, tuple[list[str], list[str]]]:
         out = {}
         rows = self.cell_year == year
         for j, column in enumerate(self.columns):
             raw = self.cell_codes[rows, j]
-            gone = self.leaf_codes[self.leaf_of_cell[rows], j] == POOLED
+            gone = leaf_codes[self.leaf_of_cell[rows], j] == POOLED
             whole = [self.categories[j][c] for c in np.unique(raw) if gone[raw == c].all()]
             part = [self.categories[j][c] for c in np.unique(raw) if gone[raw == c].any() and not gone[raw == c].all()]
             if whole or part:
@@ -204,9 +215,11 @@ def partition(family: Family) -> None:
 
 
 def organisation_columns(frame: pd.DataFrame, breakdowns: tuple[str, ...]) -> list[str]:
+    """Breakdown columns in the order they keep detail: fine columns (teams, wards: more than
+    ``FINE`` values) last, so they cannot break up directorates and staff groups; then by class."""
     present = [c for c in breakdowns if c in frame.columns]
     sizes = {c: frame[c].nunique(dropna=False) for c in present}
-    return sorted(present, key=lambda c: (_column_class(c), sizes[c], c))
+    return sorted(present, key=lambda c: (sizes[c] > FINE, _column_class(c), sizes[c], c))
 
 
 def people_candidates(frame: pd.DataFrame, demographic: list[str]) -> list[str]:

@@ -21,58 +21,89 @@ from explorer.core.disclosure.crosscheck import separable_units
 from explorer.core.disclosure.families import Family
 from explorer.core.disclosure.partition import POOLED, Rule, blocks, recode
 
+__all__ = ["MeasurePartition", "coarsen", "leaves", "meet", "separated"]
+
 
 @dataclass
 class MeasurePartition:
-    """Blocks of one question: ``block_of_leaf`` maps the family's leaves to blocks."""
+    """Blocks of one question (or of respondents): ``block_of_leaf`` maps the family's leaves to blocks."""
 
     block_of_leaf: np.ndarray
     codes: np.ndarray  # (blocks, columns), POOLED where combined
     year: np.ndarray
     ok: np.ndarray  # False where even the whole year is too small to show
     kept_columns: dict[int, int] = field(default_factory=dict)  # year -> columns kept (people family)
+    coarsened: bool = False  # combines more than the base it was made from
+    _leaf_codes: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
         return len(self.year)
 
+    def leaf_codes(self) -> np.ndarray:
+        """Each leaf's recoded combination (to build partitions on top of this one); made once."""
+        if self._leaf_codes is None:
+            self._leaf_codes = self.codes[self.block_of_leaf]
+            self._leaf_codes.flags.writeable = False
+        return self._leaf_codes
+
+
+def meet(*codes: np.ndarray) -> np.ndarray:
+    """Per leaf, the combination every given partition agrees on: a value where all keep it, POOLED
+    where any combines it. A partition made from the meet of others only coarsens each of them."""
+    out = codes[0].copy()
+    for more in codes[1:]:
+        out[more == POOLED] = POOLED
+    return out
+
+
+def leaves(family: Family) -> MeasurePartition:
+    """The family's own leaves as a partition (the finest protected groups)."""
+    if "leaves" not in family._memo:
+        size = len(family.leaf_year)
+        family._memo["leaves"] = MeasurePartition(np.arange(size), family.leaf_codes, family.leaf_year,
+                                                  family.leaf_ok, {})
+    return family._memo["leaves"]
+
 
 def coarsen(family: Family, weight: np.ndarray, rule: Rule, pos: np.ndarray | None = None,
-            kept_columns: dict[int, int] | None = None) -> MeasurePartition:
-    """The partition of ``family``'s leaves for per-leaf counts ``weight`` (answers)."""
-    codes = family.leaf_codes.copy()
+            kept_columns: dict[int, int] | None = None, base: np.ndarray | None = None) -> MeasurePartition:
+    """The partition of ``family``'s leaves for per-leaf counts ``weight`` (answers, or respondents),
+    made from ``base`` (per-leaf combinations it must coarsen; default the leaves themselves)."""
+    codes = (family.leaf_codes if base is None else base).copy()
     kept = dict(kept_columns or {})
     for year, keep in kept.items():
         codes[family.leaf_year == year, keep:] = POOLED
-    fits = (weight >= rule.threshold) | (weight == 0)
+    start, first = blocks(codes, family.leaf_year)
+    size = len(first)
+    n = np.bincount(start, weights=weight, minlength=size)
+    fits = (n >= rule.threshold) | (n == 0)
     if rule.local_max is not None and pos is not None:
-        fits &= (weight == 0) | ((pos > rule.local_max) & (weight - pos > rule.local_max))
-    if fits.all() and not kept:  # every leaf already has enough answers: the leaves are the blocks
-        if "identity" not in family._memo:
-            size = len(codes)
-            family._memo["identity"] = MeasurePartition(np.arange(size), codes, family.leaf_year.copy(),
-                                                         family.leaf_ok.copy(), {})
-        return family._memo["identity"]
-    recoded, ok = codes, np.ones(len(codes), dtype=bool)
-    if True:
-        recoded = np.full_like(codes, POOLED)
-        for year in np.unique(family.leaf_year):
-            rows = np.flatnonzero(family.leaf_year == year)
-            recoded[rows], ok[rows] = recode(codes[rows], weight[rows], rule, None if pos is None else pos[rows])
+        p = np.bincount(start, weights=pos, minlength=size)
+        fits &= (n == 0) | ((p > rule.local_max) & (n - p > rule.local_max))
+    if fits.all():  # the base's groups already have enough: they are the blocks
+        if base is None and not kept:
+            return leaves(family)
+        return MeasurePartition(start, codes[first], family.leaf_year[first], family.leaf_ok[first], kept)
+    recoded, ok = np.full_like(codes, POOLED), np.ones(len(codes), dtype=bool)
+    for year in np.unique(family.leaf_year):
+        rows = np.flatnonzero(family.leaf_year == year)
+        recoded[rows], ok[rows] = recode(codes[rows], weight[rows], rule, None if pos is None else pos[rows])
     block_of, first = blocks(recoded, family.leaf_year)
-    return MeasurePartition(block_of, recoded[first], family.leaf_year[first], ok[first], kept)
+    return MeasurePartition(block_of, recoded[first], family.leaf_year[first], ok[first], kept, coarsened=True)
 
 
 def separated(people: Family, organisation_block: np.ndarray, units: list[np.ndarray], weight: np.ndarray,
-              rule: Rule, pos: np.ndarray | None = None) -> MeasurePartition:
-    """The people family's partition for one question, separable from the organisation's.
+              rule: Rule, pos: np.ndarray | None = None, base: np.ndarray | None = None) -> MeasurePartition:
+    """The people family's partition for one question (or for respondents), separable from the
+    organisation's.
 
-    ``organisation_block``: each respondent's block in the organisation partition of this question;
-    ``units``: per statistic base, 0/1 per respondent (answered in that base)."""
+    ``organisation_block``: each respondent's block in the organisation partition of the same
+    question and settings; ``units``: per statistic base, 0/1 per respondent (in that base)."""
     year_of = people.leaf_year[people.leaf_of]
     kept = {int(y): len(people.columns) for y in np.unique(people.leaf_year)}
     while True:
-        part = coarsen(people, weight, rule, pos, kept)
+        part = coarsen(people, weight, rule, pos, kept, base)
         people_block = part.block_of_leaf[people.leaf_of]
         failing = []
         for year, keep in kept.items():
@@ -83,6 +114,10 @@ def separated(people: Family, organisation_block: np.ndarray, units: list[np.nda
                        for u in units):
                 failing.append(year)
         if not failing:
+            if any(k < len(people.columns) for k in kept.values()):
+                part.coarsened = True
+            else:
+                part.kept_columns = {}
             return part
         for year in failing:
             kept[year] -= 1

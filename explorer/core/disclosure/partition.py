@@ -13,7 +13,8 @@ still too small either takes in the cheapest existing block below the node, or i
 parent (losing this node's value as well), whichever loses less detail; columns are weighted
 2^(k-1-depth), so the first column (e.g. Directorate) is the last to lose detail. Values already
 ``POOLED`` in the input stay pooled, so re-running the recoding with other counts (one question's
-answers) only ever coarsens a partition.
+answers) only ever coarsens a partition. A combined block is named by every value its members all
+share, so the tuples keep the form (values..., POOLED...).
 
 Deterministic: the result depends on the cells, their counts, the order of the columns and the rule,
 never on anything shown before.
@@ -127,9 +128,23 @@ def recode(codes: np.ndarray, n: np.ndarray, rule: Rule, pos: np.ndarray | None 
     blocks, up = tree.node(list(range(cells)), (), 0)
     assert not up
     for block in blocks:
-        out[block.cells] = block.prefix
+        out[block.cells] = _name_what_is_shared(block, tree.codes)
         ok[block.cells] = rule.fits(block.n, block.pos)
     return out, ok
+
+
+def _name_what_is_shared(block: _Block, codes: list[tuple]) -> tuple:
+    """A combined block keeps a value all its members share (a pool of one directorate's small staff
+    groups is still that directorate): the block is unchanged, only its name is truer."""
+    prefix = list(block.prefix)
+    for j in range(len(prefix)):
+        if prefix[j] != POOLED:
+            continue
+        values = {codes[i][j] for i in block.cells}
+        if len(values) != 1 or POOLED in values:
+            break
+        prefix[j] = values.pop()
+    return tuple(prefix)
 
 
 def blocks(recoded: np.ndarray, group: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -85,9 +85,9 @@ def order(table: pd.DataFrame, measures: list[MeasureDef], keep: tuple[str, ...]
     sequence = np.arange(len(t))  # chunks come in scale order: keep it among equals
     index = np.lexsort((sequence, rank, group, g2, g1, ~total, t["year"].to_numpy(), s, m))
     t = t.iloc[index]
-    for col in COLUMNS:
-        if col not in t.columns:
-            t[col] = np.nan
+    missing = [c for c in COLUMNS if c not in t.columns]
+    if missing:
+        t = pd.concat([t, pd.DataFrame({c: np.full(len(t), np.nan) for c in missing}, index=t.index)], axis=1)
     return t[list(COLUMNS) + [c for c in keep if c in t.columns]].reset_index(drop=True)
 
 

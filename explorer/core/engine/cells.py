@@ -14,7 +14,7 @@ from explorer.core import disclosure as D
 from explorer.core.disclosure.families import BlockIndex
 from explorer.core.engine.measures import MeasureDef
 from explorer.core.engine.prepared import Prepared
-from explorer.core.filters import Filter
+from explorer.core.filters import Eq, Filter, In, Or
 from explorer.core.results import ORGANISATION_GROUP
 
 
@@ -31,22 +31,65 @@ class View:
     weighted: bool
 
 
+POOLED_SUFFIX = "\x1f"  # a block-label column beside each raw column, for filters on combined groups
+
+
 class Context:
-    """What one computation shares across its questions: filter masks per block index and the
-    groups the view would show in each year (from the family's respondent-level leaves)."""
+    """What one computation shares across its questions: the blocks its filter selects in each
+    partition and the groups the view would show in each year.
+
+    A filter selects a block only if *every* respondent in it matches (each is judged on their own
+    values), so a view never holds someone its filter excludes; naming a combined group ("Other
+    staff groups (combined)") selects the combined groups."""
 
     def __init__(self, prep: Prepared, view: View, audit: bool = False) -> None:
         self.prep, self.view, self.audit = prep, view, audit
-        self.family = prep.family(view.family, view.threshold)
+        self.family = prep.family(view.family)
+        self.groups = prep.groups(view.family, view.threshold)
+        self.partial = False  # a filter left out blocks that hold some who match it
+        self._series: dict[tuple[str, str], int] = {}
         self._masks: dict[int, np.ndarray] = {}
         self._reference: dict[int, dict[tuple, str | None]] = {}
+        self._filter = view.filter.map_leaves(self._combined_names) if view.filter is not None else None
+        self._names_combined = view.filter is not None and any(
+            self.family.pooled_name(c) in values for c, values, _ in view.filter.leaves())
+        self._cells: np.ndarray | None = None  # the filter per raw cell, when it names no combined group
 
-    def mask(self, index: BlockIndex) -> np.ndarray:
-        key = id(index)
+    def _combined_names(self, leaf: Filter) -> Filter:
+        pooled = self.family.pooled_name(leaf.column)
+        values = (leaf.value,) if isinstance(leaf, Eq) else leaf.values
+        if pooled not in values:
+            return leaf
+        rest = tuple(v for v in values if v != pooled)
+        combined = Eq(leaf.column + POOLED_SUFFIX, pooled)
+        return Or((In(leaf.column, rest), combined)) if rest else combined
+
+    def series_id(self, measure: str, statistic: str) -> int:
+        """A number per (question, statistic) within this computation (row keys are built on it)."""
+        return self._series.setdefault((measure, statistic), len(self._series))
+
+    def select(self, part) -> np.ndarray:
+        """Per block of ``part``: in the view (a shown year, and the filter holds for everyone in it)."""
+        key = id(part)
         if key not in self._masks:
+            index = self.prep.index(self.family, part)
             mask = np.isin(index.year, self.view.years)
-            if self.view.filter is not None:
-                mask &= self.view.filter.to_mask(index.table)
+            if self._filter is not None:
+                fam = self.family
+                of_cell = part.block_of_leaf[fam.leaf_of_cell]
+                if self._names_combined:  # the combined groups' names depend on the partition
+                    table = self.prep.cell_table(fam).copy()
+                    for c in fam.columns:
+                        table[c + POOLED_SUFFIX] = index.table[c].to_numpy()[of_cell]
+                    matches = self._filter.to_mask(table)
+                else:
+                    if self._cells is None:
+                        self._cells = self._filter.to_mask(self.prep.cell_table(fam))
+                    matches = self._cells
+                some = np.bincount(of_cell, weights=matches, minlength=part.size) > 0
+                every = np.bincount(of_cell, weights=~matches, minlength=part.size) == 0
+                self.partial |= bool((mask & some & ~every).any())
+                mask &= every
             self._masks[key] = mask
         return self._masks[key]
 
@@ -58,29 +101,24 @@ class Context:
         return key
 
     def reference(self, year: int) -> dict[tuple, str | None]:
-        """Group codes the view would show in ``year`` -> None, or the reason a raw category is
-        combined entirely at respondent level."""
+        """Group codes the view would show in ``year`` -> None (the protected groups there), plus,
+        in a one-way view of everyone, each of the column's own values that is combined entirely
+        -> why (a value of the file's is known to exist; a combination of two is not, so two-way
+        views name only protected groups and the notes say what is combined)."""
         if year not in self._reference:
-            leaves = self.prep.index(self.family, None)
-            here = self.mask(leaves) & (leaves.year == year)
-            columns = [self.family.columns.index(c) for c in self.view.breakdown]
+            leaves = self.prep.index(self.family, self.groups)
+            here = self.select(self.groups) & (leaves.year == year)
             groups = {tuple(int(leaves.codes[c][i]) for c in self.view.breakdown): None for i in np.flatnonzero(here)}
-            if self.view.filter is None:  # raw groups combined entirely at respondent level
-                fam = self.family
-                rows = np.flatnonzero(fam.cell_year == year)
-                raw = fam.cell_codes[rows][:, columns]
-                combos, inverse = np.unique(raw, axis=0, return_inverse=True)
-                size = np.bincount(inverse.reshape(-1), weights=fam.cell_count[rows])
-                leaf = fam.leaf_codes[fam.leaf_of_cell[rows]][:, columns]
-                for c, combo in enumerate(combos.tolist()):
-                    if tuple(combo) in groups:
-                        continue
-                    landed = leaf[inverse.reshape(-1) == c]
-                    where = max(map(tuple, landed.tolist()), key=lambda t: (landed.tolist().count(list(t)), t))
-                    names = [fam.label(j, code) for j, code in zip(columns, where)]
-                    pool = " / ".join(dict.fromkeys(names)) if len(names) > 1 else names[0]
-                    groups[tuple(combo)] = (D.reason_small_group(self.view.threshold, pool) if size[c] < self.view.threshold
-                                            else D.reason_combined(pool))
+            if self.view.filter is None and len(self.view.breakdown) == 1:
+                fam, column = self.family, self.view.breakdown[0]
+                j = fam.columns.index(column)
+                pool = fam.pooled_name(column)
+                rows = fam.cell_year == year
+                for name in fam.pooled(year, self.groups.leaf_codes()).get(column, ([], []))[0]:
+                    code = fam.categories[j].index(name)
+                    size = fam.cell_count[rows & (fam.cell_codes[:, j] == code)].sum()
+                    groups.setdefault((code,), D.reason_small_group(self.view.threshold, pool)
+                                      if size < self.view.threshold else D.reason_combined(pool))
             self._reference[year] = groups
         return self._reference[year]
 
@@ -171,7 +209,7 @@ def frame(ctx: Context, m: MeasureDef, statistic: str) -> list[dict[str, np.ndar
     part = prep.partition(view.family, m, view.threshold, view.local)
     index = prep.index(family, part)
     s = _sums(prep, family, part, m, statistic, view.weighted)
-    chosen = np.flatnonzero(ctx.mask(index) & np.isin(index.year, years))
+    chosen = np.flatnonzero(ctx.select(part) & np.isin(index.year, years))
     ypos = np.searchsorted(np.array(years), index.year[chosen])
     y_count = len(years)
     too_small = np.bincount(ypos, weights=~part.ok[chosen], minlength=y_count) > 0
@@ -199,9 +237,16 @@ def frame(ctx: Context, m: MeasureDef, statistic: str) -> list[dict[str, np.ndar
     fixed = {"measure": m.id, "label": m.label, "kind": m.kind, "lens": m.lens, "statistic": statistic,
              "lower_is_better": m.lower_is_better, "unit": {"options": "%", "mean": "mean code"}.get(statistic, m.unit)}
     codes_by_year = {y: code_of(prep, m, y) for y in years}
+    series = ctx.series_id(m.id, statistic)
     for chunk in chunks:
         chunk["_fixed"] = fixed
         chunk["code"] = np.array([codes_by_year[y] for y in chunk["year"].tolist()], dtype=object)
+        option = chunk["_option_code"]
+        option = np.where(np.isnan(option), 0, option + 1).astype(np.int64)
+        org = series * 1024 + option
+        g1, g2 = chunk["_g1"].astype(np.int64) + 1, chunk["_g2"].astype(np.int64) + 1
+        chunk["_org"] = org
+        chunk["_key"] = ((org * 100_003 + g1) * 100_003 + g2) * 2 + chunk["_total"]
     return chunks
 
 
@@ -325,7 +370,7 @@ def _missing(ctx: Context, part, index: BlockIndex, years: list[int], found: set
     """Withheld rows for groups the view would show but that have no block of their own for this
     question (never dropped silently), with the reason."""
     view, family = ctx.view, ctx.family
-    pool = D.pooled_label(family.name, view.breakdown[-1])
+    pool = family.pooled_name(view.breakdown[-1])
     rows, reasons = [], []
     for year in years:
         kept = part.kept_columns.get(year, len(family.columns))

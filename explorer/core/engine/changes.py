@@ -58,12 +58,8 @@ def lookup(keys: np.ndarray, years: np.ndarray, want_keys: np.ndarray, want_year
 
 def changes(table: pd.DataFrame, bank: QuestionBank, data_years: tuple[int, ...]) -> pd.DataFrame:
     t = table.copy()
-    t["previous_year"] = np.nan
-    t["change"] = np.nan
-    t["significant"] = None
-    t["comparable"] = None
     if t.empty:
-        return t
+        return t.assign(previous_year=np.nan, change=np.nan, significant=None, comparable=None)
     key, _ = unit_keys(t)
     year = t["year"].to_numpy(dtype=np.int64)
     prev_of = {y: previous(y, data_years) or -1 for y in data_years}
@@ -78,9 +74,8 @@ def changes(table: pd.DataFrame, bank: QuestionBank, data_years: tuple[int, ...]
     withheld = t["suppressed"].to_numpy(dtype=bool)
     pooled = t["_pooled"].fillna(False).to_numpy(dtype=bool) if "_pooled" in t else np.zeros(len(t), dtype=bool)
     ok = can & found & ~withheld & ~withheld[safe] & ~np.isnan(value[safe]) & ~pooled
-    t["previous_year"] = np.where(prev > 0, prev, np.nan)
-    t["comparable"] = np.where(prev > 0, can, None)
-    t["change"] = np.where(ok, value - value[safe], np.nan)
+    added = {"previous_year": np.where(prev > 0, prev, np.nan), "comparable": np.where(prev > 0, can, None),
+             "change": np.where(ok, value - value[safe], np.nan)}
     significant = np.full(len(t), None, dtype=object)
     statistic = t["statistic"].to_numpy()
     cols = {c: t[c].to_numpy(dtype=float) for c in ("_p", "_sd", "_n")}
@@ -90,5 +85,5 @@ def changes(table: pd.DataFrame, bank: QuestionBank, data_years: tuple[int, ...]
             p = p_values(stat, cols["_p"][sel], cols["_sd"][sel], cols["_n"][sel], cols["_p"][safe[sel]],
                          cols["_sd"][safe[sel]], cols["_n"][safe[sel]])
             significant[sel] = [None if np.isnan(v) else bool(v < bank.unverified.alpha) for v in p]
-    t["significant"] = significant
-    return t
+    added["significant"] = significant
+    return pd.concat([t.drop(columns=[c for c in added if c in t.columns]), pd.DataFrame(added, index=t.index)], axis=1)

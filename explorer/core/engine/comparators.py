@@ -16,13 +16,13 @@ BENCHMARK_COLUMNS = ("benchmark_best", "benchmark_median", "benchmark_worst")
 
 
 def comparators(table: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benchmark: SurveyData | None) -> pd.DataFrame:
-    t = table.copy()
-    for col in ("comparator_value", "comparator_difference", "vs_rest", *BENCHMARK_COLUMNS, "rank", "rank_of"):
-        t[col] = np.nan
-    t["comparator"] = spec.comparator
-    t["comparator_significant"] = None
-    t["significant_vs_rest"] = None
-    t["vintage"] = ""
+    n = len(table)
+    added = {col: np.full(n, np.nan) for col in ("comparator_value", "comparator_difference", "vs_rest",
+                                                  *BENCHMARK_COLUMNS, "rank", "rank_of")}
+    added.update(comparator=np.full(n, spec.comparator, dtype=object), comparator_significant=np.full(n, None),
+                 significant_vs_rest=np.full(n, None), vintage=np.full(n, "", dtype=object))
+    t = pd.concat([table.drop(columns=[c for c in added if c in table.columns]),
+                   pd.DataFrame(added, index=table.index)], axis=1)
     if t.empty:
         return t
     if "_rest_n" in t.columns:

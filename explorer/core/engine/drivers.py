@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from explorer.core import disclosure as D
-from explorer.core.engine.cells import View
+from dataclasses import replace
+
+from explorer.core.engine.cells import Context, View
 from explorer.core.engine.measures import MeasureDef
 from explorer.core.engine.prepared import Prepared
 from explorer.core.results import ORGANISATION_GROUP
@@ -41,12 +43,9 @@ def drivers(prep: Prepared, spec: ViewSpec, view: View) -> pd.DataFrame:
     else:
         raise SpecError(f"There is no outcome '{outcome}' for the driver view.")
     m = MeasureDef(outcome, kind, label, spec.lens or "", False, "score")
-    family = prep.family(view.family, view.threshold)
+    family = prep.family(view.family)
     part = prep.partition(view.family, m, view.threshold, view.local)
-    selected = np.ones(part.size, dtype=bool)
-    if view.filter is not None:
-        selected &= view.filter.to_mask(prep.index(family, part).table)
-    selected &= part.ok
+    selected = Context(prep, replace(view, years=tuple(prep.years))).select(part) & part.ok
     mask = selected[part.block_of_leaf[family.leaf_of]]
     candidates = [i for i in bank.items.values() if i.group in ITEM_GROUPS and i.id != outcome
                   and i.id in prep.frame.columns and i.recode is not None]

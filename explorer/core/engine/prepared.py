@@ -132,19 +132,37 @@ class Prepared:
         items = [c for c in self.frame.columns if c in self.bank.items and self.bank.items[c].kind == "demographic"]
         return items + [c for c in (WRES_SUMMARY, OCCUPATION_SUMMARY) if c in self.frame.columns]
 
-    def families(self, threshold: int) -> tuple[D.Family, D.Family]:
-        """(organisation, people) for this threshold."""
-        return self._cached(("families", threshold), lambda: self._families(threshold))
+    def families(self) -> tuple[D.Family, D.Family]:
+        """(organisation, people), built at the minimum threshold: their leaves are the finest
+        protected groups, and every partition of any setting is made of whole leaves."""
+        return self._cached(("families",), self._families)
 
-    def _families(self, threshold: int):
-        org = F.build(D.ORGANISATION, self.frame, F.organisation_columns(self.frame, self.data.breakdowns), threshold)
+    def _families(self):
+        minimum = D.minimum_threshold()
+        org = F.build(D.ORGANISATION, self.frame, F.organisation_columns(self.frame, self.data.breakdowns), minimum)
         demographic = self.demographic_columns()
-        people = F.build_people(self.frame, F.people_candidates(self.frame, demographic), org, threshold, demographic)
+        people = F.build_people(self.frame, F.people_candidates(self.frame, demographic), org, minimum, demographic)
         return org, people
 
-    def family(self, name: str, threshold: int) -> D.Family:
-        org, people = self.families(threshold)
+    def family(self, name: str) -> D.Family:
+        org, people = self.families()
         return org if name == D.ORGANISATION else people
+
+    def groups(self, name: str, threshold: int) -> D.MeasurePartition:
+        """The respondent-level protected groups at ``threshold``: the leaves, combined further above
+        the minimum (people groups also kept separable from the organisation's at that threshold)."""
+        return self._cached(("groups", name, threshold), lambda: self._groups(name, threshold))
+
+    def _groups(self, name: str, threshold: int) -> D.MeasurePartition:
+        family = self.family(name)
+        if threshold <= D.minimum_threshold():
+            return D.leaves(family)
+        counts = np.bincount(family.leaf_of, minlength=len(family.leaf_year)).astype(float)
+        if name == D.ORGANISATION:
+            return D.coarsen(family, counts, D.rule(threshold))
+        org = self.family(D.ORGANISATION)
+        org_block = self.groups(D.ORGANISATION, threshold).block_of_leaf[org.leaf_of]
+        return D.separated(family, org_block, [np.ones(self.n, dtype=bool)], counts, D.rule(threshold))
 
     # ----------------------------------------------------------- per question and leaf
     def units(self, m: MeasureDef) -> dict[str, np.ndarray]:
@@ -201,12 +219,16 @@ class Prepared:
     def _asked(self, m: MeasureDef, year: int) -> bool:
         return (m.kind != "item" or self.bank.item(m.id).asked_in(year)) and self.options(m, year) is not None
 
-    def partition(self, family_name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
-        key = ("partition", family_name, threshold, local, m.id)
-        return self._cached(key, lambda: self._partition(family_name, m, threshold, local))
+    def partition(self, name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
+        """The question's blocks for these settings. Every setting's partition is made from the meet of
+        the respondent groups at its threshold and the partitions of less strict settings, so all of
+        them nest inside the question's partition at the minimum threshold without the local rule:
+        figures made under different settings can never be subtracted into a smaller group."""
+        return self._cached(("partition", name, threshold, local, m.id),
+                            lambda: self._partition(name, m, threshold, local))
 
-    def _partition(self, family_name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
-        family = self.family(family_name, threshold)
+    def _partition(self, name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
+        family = self.family(name)
         units = self.units(m)
         leaf = family.leaf_of
         size = len(family.leaf_year)
@@ -215,13 +237,24 @@ class Prepared:
         pos = None
         if local and m.kind != "score" and self.state(m) is not None:
             pos = np.bincount(leaf, weights=(self.state(m) == 2).astype(float), minlength=size)
+        minimum = D.minimum_threshold()
+        bases = [self.groups(name, threshold).leaf_codes()]
+        if threshold > minimum or local:
+            bases.append(self.partition(name, m, minimum, False).leaf_codes())
+        if local:
+            bases.append(self.partition(name, m, threshold, False).leaf_codes())
+        base = D.meet(*bases) if len(bases) > 1 or threshold > minimum else None
         rule = D.rule(threshold, local)
-        if family_name == D.ORGANISATION:
-            return D.coarsen(family, weight, rule, pos)
-        org = self.family(D.ORGANISATION, threshold)
+        if name == D.ORGANISATION:
+            return D.coarsen(family, weight, rule, pos, base=base)
+        org = self.family(D.ORGANISATION)
         org_block = self.partition(D.ORGANISATION, m, threshold, local).block_of_leaf[org.leaf_of]
-        bases = list(units.values()) + ([self.answered(m)] if m.kind != "score" else [])
-        return D.separated(family, org_block, bases, weight, rule, pos)
+        checked = list(units.values()) + ([self.answered(m)] if m.kind != "score" else [])
+        return D.separated(family, org_block, checked, weight, rule, pos, base=base)
+
+    def cell_table(self, family: D.Family):
+        """Per raw cell of ``family``: its year and its own value in each column (for filters)."""
+        return self._cached(("cells", id(family)), lambda: family.index(family.cell_codes, family.cell_year).table)
 
     def index(self, family: D.Family, part: D.MeasurePartition | None) -> BlockIndex:
         """The index of a question's blocks (or of the family's leaves when ``part`` is None)."""

@@ -11,7 +11,7 @@ import pandas as pd
 from explorer.core import disclosure as D
 from explorer.core.disclosure import published
 from explorer.core.engine import assemble, cells, drivers
-from explorer.core.engine.changes import changes, unit_keys
+from explorer.core.engine.changes import changes
 from explorer.core.engine.comparators import comparators
 from explorer.core.engine.measures import MeasureDef, measures_for
 from explorer.core.engine.prepared import Prepared
@@ -23,7 +23,7 @@ from explorer.core.viewspec import SpecError, ViewSpec
 
 def resolve(prep: Prepared, spec: ViewSpec, years: tuple[int, ...]) -> cells.View:
     """The view's family (organisation or people), its resolved filter and compare-by columns."""
-    org, people = prep.families(spec.threshold)
+    org, people = prep.families()
     offered = org.columns + people.columns
 
     def column(name: str) -> str:
@@ -35,6 +35,14 @@ def resolve(prep: Prepared, spec: ViewSpec, years: tuple[int, ...]) -> cells.Vie
     flt = spec.filter.map_columns(column) if spec.filter is not None else None
     used = list(dict.fromkeys(list(breakdown) + ([c for c, _, _ in flt.leaves()] if flt else [])))
     family_of = {c: D.ORGANISATION for c in org.columns} | {c: D.PEOPLE for c in people.columns}
+    for c, values, _negated in (flt.leaves() if flt else []):
+        family = org if family_of.get(c) == D.ORGANISATION else people
+        if c in family.columns:
+            known = set(family.categories[family.columns.index(c)]) | {family.pooled_name(c)}
+            unknown = [v for v in values if v not in known]
+            if unknown:
+                raise SpecError(f"There is no {_name(prep, c)} '{unknown[0]}' in this file (the groups are: "
+                                f"{', '.join(family.categories[family.columns.index(c)])}).")
     for c in used:
         if c not in family_of:
             why = people.left_out.get(c)
@@ -88,11 +96,14 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
         for statistic in statistics_for(m, spec.statistics):
             chunks += cells.frame(ctx, m, statistic)
     table = _frame(chunks, view, audit)
-    table["_key"], table["_org"] = unit_keys(table)
+    if view.filter is not None and any(ctx.family.pooled_name(c) in values for c, values, _ in view.filter.leaves()):
+        table["_pooled"] = True  # a view of combined groups: its make-up differs from year to year
     table = changes(table, bank, prep.years)
     ours = spec if spec.organisation or not data.organisation else spec.with_(organisation=data.organisation)
     table = comparators(table, ours, bank, benchmark)
-    if "drivers" in spec.statistics and spec.lens in drivers.LENSES:
+    if "drivers" in spec.statistics and spec.lens not in drivers.LENSES:
+        raise SpecError("What moves with the outcome (drivers) is shown for the trust and morale lenses only.")
+    if "drivers" in spec.statistics:
         if progress is not None:
             progress(0.95, "Working out what moves with the outcome")
         found = drivers.drivers(prep, spec, replace(view, years=shown))
@@ -100,16 +111,27 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
             table = pd.concat([table, found], ignore_index=True)
             notes.append(drivers.CAVEAT)
     table = table[table["year"].isin(shown)]
+    coarsened = [m.label for m in measures if (view.breakdown or view.filter is not None)
+                 and (m.kind == "score" or prep.state(m) is not None)
+                 and prep.partition(view.family, m, view.threshold, view.local).coarsened]
     table = assemble.order(published.drop_private(published.blank(table)), measures, keep=("audit",) if audit else ())
+    table["suppressed"] = table["suppressed"].astype(bool)
     members = table.pop("audit").tolist() if audit and "audit" in table.columns else None
     notes += _view_notes(prep, view, shown, table)
+    if coarsened:
+        notes.append(f"For {len(coarsened)} of these questions ({', '.join(coarsened[:3])}{', ...' if len(coarsened) > 3 else ''}) "
+                     f"some groups have fewer than {spec.threshold} answers and are combined further, so a group's n "
+                     "can be lower than its number of answers; the rest are counted in a combined group.")
+    if ctx.partial:
+        notes.append("Some respondents who match the filter are left out: they are counted in combined groups "
+                     "that also hold others, and a view never holds anyone its filter excludes.")
     notes += assemble.method_notes(spec, view.weighted)
     names = assemble.column_names(bank)
     info = assemble.dataset_info(data)
-    org, people = prep.families(spec.threshold)
+    org, people = prep.families()
     info["columns"] = {D.ORGANISATION: list(org.columns), D.PEOPLE: list(people.columns)}
     shown_any = bool((~table["suppressed"].astype(bool)).any()) if len(table) else False
-    empty = "" if shown_any else _empty_reason(prep, spec, view, shown, table)
+    empty = "" if shown_any else _empty_reason(prep, spec, view, shown, table, ctx)
     if empty:
         notes.insert(0, empty)
         vague = table["suppression_reason"] == D.reason_no_answers()
@@ -120,7 +142,7 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
 
 
 def _frame(chunks: list[dict], view: cells.View, audit: bool = False) -> pd.DataFrame:
-    columns = cells.CHUNK + (("audit",) if audit else ())
+    columns = cells.CHUNK + ("_key", "_org") + (("audit",) if audit else ())
     table = pd.DataFrame(cells.concatenate(chunks, columns)) if chunks else pd.DataFrame()
     if table.empty:
         table = pd.DataFrame(columns=list(COLUMNS) + ["_n", "_positive", "_total", "_p", "_sd", "_g1", "_g2", "_pooled"])
@@ -134,46 +156,37 @@ def _frame(chunks: list[dict], view: cells.View, audit: bool = False) -> pd.Data
 
 def _view_notes(prep: Prepared, view: cells.View, shown: tuple[int, ...], table: pd.DataFrame) -> list[str]:
     notes = []
-    family = prep.family(view.family, view.threshold)
+    family = prep.family(view.family)
+    groups = prep.groups(view.family, view.threshold).leaf_codes()
     used = list(dict.fromkeys(list(view.breakdown) + ([c for c, _, _ in view.filter.leaves()] if view.filter else [])))
     for column in used:
         whole, part = set(), set()
         for year in shown:
-            w, p = family.pooled(year).get(column, ([], []))
+            w, p = family.pooled(year, groups).get(column, ([], []))
             whole |= set(w)
             part |= set(p)
         part -= whole
         if whole or part:
             said = [f"all of {', '.join(sorted(whole))}" if whole else "", f"some of {', '.join(sorted(part))}" if part else ""]
             notes.append(f"To protect small groups, some respondents are counted in "
-                         f"'{D.pooled_label(family.name, column)}' instead of their own {_name(prep, column)} "
+                         f"'{family.pooled_name(column)}' instead of their own {_name(prep, column)} "
                          f"({'; '.join(s for s in said if s)}).")
     if len(prep.years) == 1:
         notes.append(f"The file holds one survey year ({prep.years[0]}), so there is no change since last year to show.")
     return notes
 
 
-def _empty_reason(prep: Prepared, spec: ViewSpec, view: cells.View, shown: tuple[int, ...], table: pd.DataFrame) -> str:
+def _empty_reason(prep: Prepared, spec: ViewSpec, view: cells.View, shown: tuple[int, ...], table: pd.DataFrame,
+                  ctx: cells.Context) -> str:
     """One sentence on why nothing is shown (a filter matching nobody, everything withheld...)."""
     names = assemble.column_names(prep.bank)
     if view.filter is not None:
-        family = prep.family(view.family, view.threshold)
-        for column, values, _negated in view.filter.leaves():
-            j = family.columns.index(column)
-            known = list(family.categories[j]) + [D.pooled_label(family.name, column)]
-            unknown = [v for v in values if v not in known]
-            if unknown:
-                return (f"There is no {_name(prep, column)} '{unknown[0]}' in this file (the groups are: "
-                        f"{', '.join(family.categories[j])}).")
-        leaves = prep.index(family, None)
-        here = np.isin(leaves.year, shown)
-        if not (here & view.filter.to_mask(leaves.table)).any():
-            raw = view.filter.to_mask(prep.frame) & np.isin(prep.year, shown)
+        leaves = prep.index(ctx.family, ctx.groups)
+        if not (np.isin(leaves.year, shown) & ctx.select(ctx.groups)).any():
             what = view.filter.describe(names)
-            if raw.any():
-                return (f"The respondents where {what} are too few to show on their own (fewer than {spec.threshold}, "
-                        "or needed to protect a smaller group); they are counted in a combined group instead.")
-            return f"No respondents match the filter ({what}) in {_years_text(shown)}."
+            # the same sentence whether nobody matches or a few do: which it is would itself be a disclosure
+            return (f"No figures can be shown where {what} in {_years_text(shown)}: nobody matches, or too few to "
+                    f"show without revealing them (fewer than {spec.threshold}, or needed to protect a smaller group).")
     if table.empty:
         return "None of the chosen measures is in this file."
     reasons = table["suppression_reason"].astype(str)
