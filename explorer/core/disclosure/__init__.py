@@ -1,11 +1,13 @@
 """Disclosure control: the one place that decides what may be shown. Every Results table is made
 from it; nothing else in the program withholds or combines groups.
 
-The guarantee (respondent-level data, for one file and one threshold T, default 11): no group of
-fewer than T respondents, or of fewer than T answers to a question, can have its size or any figure
-about it worked out exactly from any combination of the figures the program shows or exports —
-within a view, within an export, and across any number of views (filters =, !=, A|B, several
-filters, one or two compare-by columns, every lens, statistic and year).
+The guarantee (respondent-level data, for one file): no group of fewer than T respondents, or of
+fewer than T answers to a question, can have its size or any figure about it worked out exactly
+from any combination of the figures the program shows or exports — within a view, within an export,
+and across any number of views (filters =, !=, A|B, several filters, one or two compare-by columns,
+every lens, statistic and year). T is the threshold of the views combined: 11 for views at the
+default, and the lowest threshold among views made at several (a higher threshold or the local rule
+only ever combines more).
 
 Mechanism (by construction, no history):
 1. **Protected partitions** (:mod:`.families`, :mod:`.partition`). Per survey year, the
@@ -19,13 +21,22 @@ Mechanism (by construction, no history):
 3. **Families are not combined.** A view uses columns of one family only. Figures from the two
    families can still be set side by side; :mod:`.crosscheck` certifies that no cut of the overlap
    graph weighs 1..T-1, which is exactly what combining them would need.
+4. **Settings nest.** A partition for a higher threshold or with the local rule on is recoded from
+   the *meet* of the partitions it must refine (:func:`.measures.meet`): every setting's blocks are
+   unions of the question's blocks at the minimum threshold without the local rule.
+5. **Filters hold only those who match.** A filter selects a block only if every member matches it
+   (judged on their own values), so a view never contains someone its filter excludes; naming a
+   combined group selects combined blocks. Either way a view is a union of blocks.
 
-Proof sketch: every figure about a question in a year is a sum over a union of blocks (1, 2), so
-any linear combination of figures of one family is constant on blocks; a group in their span is a
-union of blocks and holds at least T answers. Two families: 0/1 combinations are differences of a
-union of blocks of one and a union nested in it, whose size is a cut of the overlap graph — and
-there is none under T (3). Different years are different respondents. Changes, comparisons with the
-rest of the organisation and significance are computed from shown figures only.
+Proof sketch: every figure about a question in a year is a sum over a union of blocks (1, 2, 5), so
+any linear combination of figures of one family and setting is constant on blocks; a group in their
+span is a union of blocks and holds at least T answers. Across settings (4), all blocks are unions
+of the minimum setting's blocks, so the same holds with the minimum threshold. Two families: 0/1
+combinations are differences of a union of blocks of one and a union nested in it, whose size is a
+cut of the overlap graph — and there is none under T (3), checked at every setting. Different years
+are different respondents. Changes, comparisons with the rest of the organisation and significance
+are computed from shown figures only. Not disclosed either: whether a combination is empty or small
+(an empty view says the same words for both; two-way views name only protected groups).
 
 Published (aggregate) files carry their own figures: :mod:`.published` withholds what is below T
 and what a table's total would reveal by subtraction.

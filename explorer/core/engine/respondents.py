@@ -77,6 +77,8 @@ def statistics_for(m: MeasureDef, wanted: tuple[str, ...]) -> list[str]:
 def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
             progress: Progress | None = None, audit: bool = False) -> Results:
     data, bank = prep.data, prep.bank
+    if "drivers" in spec.statistics and spec.lens not in drivers.LENSES:
+        raise SpecError("What moves with the outcome (drivers) is shown for the trust and morale lenses only.")
     shown = assemble.years(spec, prep.years)
     view = resolve(prep, spec, assemble.with_previous(shown, prep.years))
     measures = measures_for(spec, data, bank)
@@ -101,8 +103,6 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
     table = changes(table, bank, prep.years)
     ours = spec if spec.organisation or not data.organisation else spec.with_(organisation=data.organisation)
     table = comparators(table, ours, bank, benchmark)
-    if "drivers" in spec.statistics and spec.lens not in drivers.LENSES:
-        raise SpecError("What moves with the outcome (drivers) is shown for the trust and morale lenses only.")
     if "drivers" in spec.statistics:
         if progress is not None:
             progress(0.95, "Working out what moves with the outcome")
