@@ -204,6 +204,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     if args.demo and args.file:
         raise UsageError(f"Give either FILE or --demo, not both (run '{PROG} summary --help' for usage).")
+    if args.demo and (args.mapping or args.password_file):
+        raise UsageError("--mapping and --password-file apply to a FILE, not to the demo.")
     if not (args.demo or args.file or args.view):
         raise UsageError(f"Give FILE, --demo or --view V.json (run '{PROG} summary --help' for usage).")
     if not args.view and not args.lens and not args.measure:

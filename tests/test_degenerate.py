@@ -64,6 +64,9 @@ def test_nobody_and_a_few_are_told_in_the_same_words(demo):
                                  filter=And((Eq("Directorate", "Research and Innovation"), Eq("Staff group", "Medical and Dental")))))
     assert few.empty_reason.split(" in 2025")[1] == none.empty_reason.split(" in 2025")[1]
     assert few.table["value"].isna().all() and none.table["value"].isna().all()
+    assert few.notes[1:] == none.notes[1:]  # and no note gives it away either
+    assert list(few.table["suppression_reason"].str.split(" in 2025").str[1]) == \
+        list(none.table["suppression_reason"].str.split(" in 2025").str[1])
 
 
 def test_every_group_withheld_when_the_year_is_too_small():

@@ -65,6 +65,9 @@ class DatasetRef:
     def from_dict(cls, data: dict | None) -> "DatasetRef | None":
         if not data:
             return None
+        for key in ("name", "path", "sha256", "kind"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise SpecError(f"The saved view's data reference has a '{key}' that is not text.")
         return cls(name=str(data.get("name", "")), path=data.get("path"), sha256=data.get("sha256"),
                    kind=str(data.get("kind", "")), demo=bool(data.get("demo", False)))
 
@@ -128,6 +131,8 @@ class ViewSpec:
         if self.comparator not in COMPARATORS:
             raise SpecError(f"Unknown comparator '{self.comparator}'; use one of {', '.join(COMPARATORS)}.")
         bad = [s for s in self.statistics if s not in STATISTICS]
+        if not self.statistics:
+            raise SpecError(f"Choose at least one statistic ({', '.join(STATISTICS)}).")
         if bad:
             raise SpecError(f"Unknown statistic '{bad[0]}'; use any of {', '.join(STATISTICS)}.")
         minimum = minimum_threshold()
@@ -185,6 +190,8 @@ class ViewSpec:
             return cls.from_dict(json.loads(text))
         except (json.JSONDecodeError, TypeError, KeyError) as exc:
             raise SpecError(f"The saved view could not be read ({exc}).") from None
+        except RecursionError:
+            raise SpecError("The saved view could not be read (it is nested too deeply to be a view).") from None
 
     # ------------------------------------------------------------------------- files
     def save(self, path: str | os.PathLike) -> None:

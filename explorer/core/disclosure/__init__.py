@@ -21,9 +21,11 @@ Mechanism (by construction, no history):
 3. **Families are not combined.** A view uses columns of one family only. Figures from the two
    families can still be set side by side; :mod:`.crosscheck` certifies that no cut of the overlap
    graph weighs 1..T-1, which is exactly what combining them would need.
-4. **Settings nest.** A partition for a higher threshold or with the local rule on is recoded from
-   the *meet* of the partitions it must refine (:func:`.measures.meet`): every setting's blocks are
-   unions of the question's blocks at the minimum threshold without the local rule.
+4. **Settings nest.** Thresholds form a chain: the partition at T is recoded from the *join* of the
+   partitions at T-1 and of the respondent groups at T (:func:`.measures.join`), and the local rule's
+   from the join of the partition without it and the local one at T-1. A recoding only combines, so
+   every block at T (local rule or not) is a union of blocks at every lower threshold, down to the
+   minimum threshold without the local rule.
 5. **Filters hold only those who match.** A filter selects a block only if every member matches it
    (judged on their own values), so a view never contains someone its filter excludes; naming a
    combined group selects combined blocks. Either way a view is a union of blocks.
@@ -45,12 +47,12 @@ and what a table's total would reveal by subtraction.
 from __future__ import annotations
 
 from explorer.core.disclosure.families import NOT_STATED, ORGANISATION, PEOPLE, Family, pooled_label
-from explorer.core.disclosure.measures import MeasurePartition, coarsen, leaves, meet, separated
+from explorer.core.disclosure.measures import MeasurePartition, coarsen, join, leaves, separated
 from explorer.core.disclosure.partition import POOLED, Rule
 from explorer.core.unverified import load_unverified
 
 __all__ = ["NOT_STATED", "ORGANISATION", "PEOPLE", "POOLED", "Family", "MeasurePartition", "Rule", "coarsen",
-           "leaves", "meet", "separated", "pooled_label", "minimum_threshold", "local_rule_max", "rule",
+           "leaves", "join", "separated", "pooled_label", "minimum_threshold", "local_rule_max", "rule",
            "reason_small", "reason_small_group", "reason_combined", "reason_parts", "reason_local",
            "reason_column_dropped", "reason_no_answers", "REASON_YEAR_TOO_SMALL"]
 

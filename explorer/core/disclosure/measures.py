@@ -21,7 +21,7 @@ from explorer.core.disclosure.crosscheck import separable_units
 from explorer.core.disclosure.families import Family
 from explorer.core.disclosure.partition import POOLED, Rule, blocks, recode
 
-__all__ = ["MeasurePartition", "coarsen", "leaves", "meet", "separated"]
+__all__ = ["MeasurePartition", "coarsen", "join", "leaves", "separated"]
 
 
 @dataclass
@@ -48,12 +48,37 @@ class MeasurePartition:
         return self._leaf_codes
 
 
-def meet(*codes: np.ndarray) -> np.ndarray:
-    """Per leaf, the combination every given partition agrees on: a value where all keep it, POOLED
-    where any combines it. A partition made from the meet of others only coarsens each of them."""
-    out = codes[0].copy()
-    for more in codes[1:]:
-        out[more == POOLED] = POOLED
+def join(family: Family, *parts: "MeasurePartition") -> np.ndarray:
+    """Per leaf, the combination of the finest partition that coarsens every one of ``parts``:
+    leaves in one block of any part are joined (transitively), and each joined group gets the values
+    all its members keep in all parts (a prefix, as the tree needs). Recoding from it can only
+    combine further, so the result nests inside each part — figures made from any of them can be
+    set side by side."""
+    if len(parts) == 1:
+        return parts[0].leaf_codes()
+    size = len(family.leaf_year)
+    label = np.arange(size)
+    changed = True
+    while changed:  # connected components of "shares a block in some part"
+        changed = False
+        for part in parts:
+            lowest = np.full(part.size, size)
+            np.minimum.at(lowest, part.block_of_leaf, label)
+            new = np.minimum(label, lowest[part.block_of_leaf])
+            if (new < label).any():
+                label, changed = new, True
+    _, component = np.unique(label, return_inverse=True)
+    component = component.reshape(-1)
+    groups = int(component.max()) + 1 if size else 0
+    out = np.full_like(parts[0].leaf_codes(), POOLED)
+    keep = np.ones(groups, dtype=bool)
+    for j in range(out.shape[1]):
+        values = np.stack([p.leaf_codes()[:, j] for p in parts], axis=1)
+        lo, hi = np.full(groups, np.iinfo(np.int64).max), np.full(groups, np.iinfo(np.int64).min)
+        np.minimum.at(lo, component, values.min(axis=1))
+        np.maximum.at(hi, component, values.max(axis=1))
+        keep &= (lo == hi) & (lo != POOLED)
+        out[:, j] = np.where(keep[component], lo[component], POOLED)
     return out
 
 

@@ -46,7 +46,6 @@ class Context:
         self.prep, self.view, self.audit = prep, view, audit
         self.family = prep.family(view.family)
         self.groups = prep.groups(view.family, view.threshold)
-        self.partial = False  # a filter left out blocks that hold some who match it
         self._series: dict[tuple[str, str], int] = {}
         self._masks: dict[int, np.ndarray] = {}
         self._reference: dict[int, dict[tuple, str | None]] = {}
@@ -78,18 +77,16 @@ class Context:
                 fam = self.family
                 of_cell = part.block_of_leaf[fam.leaf_of_cell]
                 if self._names_combined:  # the combined groups' names depend on the partition
-                    table = self.prep.cell_table(fam).copy()
-                    for c in fam.columns:
-                        table[c + POOLED_SUFFIX] = index.table[c].to_numpy()[of_cell]
+                    cells = self.prep.cell_table(fam)
+                    used = {c for c, _, _ in self.view.filter.leaves()}
+                    table = pd.DataFrame({**{c: cells[c] for c in used},
+                                          **{c + POOLED_SUFFIX: index.table[c].to_numpy()[of_cell] for c in used}})
                     matches = self._filter.to_mask(table)
                 else:
                     if self._cells is None:
                         self._cells = self._filter.to_mask(self.prep.cell_table(fam))
                     matches = self._cells
-                some = np.bincount(of_cell, weights=matches, minlength=part.size) > 0
-                every = np.bincount(of_cell, weights=~matches, minlength=part.size) == 0
-                self.partial |= bool((mask & some & ~every).any())
-                mask &= every
+                mask &= np.bincount(of_cell, weights=~matches, minlength=part.size) == 0
             self._masks[key] = mask
         return self._masks[key]
 

@@ -149,20 +149,25 @@ class Prepared:
         return org if name == D.ORGANISATION else people
 
     def groups(self, name: str, threshold: int) -> D.MeasurePartition:
-        """The respondent-level protected groups at ``threshold``: the leaves, combined further above
-        the minimum (people groups also kept separable from the organisation's at that threshold)."""
-        return self._cached(("groups", name, threshold), lambda: self._groups(name, threshold))
+        """The respondent-level protected groups at ``threshold``: the leaves at the minimum, each
+        threshold recoded from the one below (so they nest); people groups stay separable from the
+        organisation's at the same threshold."""
+        minimum = D.minimum_threshold()
+        for t in range(minimum, threshold + 1):  # build the chain up to here, once
+            self._cached(("groups", name, t), lambda t=t: self._groups(name, t))
+        return self._cached(("groups", name, max(threshold, minimum)), lambda: None)
 
     def _groups(self, name: str, threshold: int) -> D.MeasurePartition:
         family = self.family(name)
         if threshold <= D.minimum_threshold():
             return D.leaves(family)
+        base = self._cache[("groups", name, threshold - 1)].leaf_codes()
         counts = np.bincount(family.leaf_of, minlength=len(family.leaf_year)).astype(float)
         if name == D.ORGANISATION:
-            return D.coarsen(family, counts, D.rule(threshold))
+            return D.coarsen(family, counts, D.rule(threshold), base=base)
         org = self.family(D.ORGANISATION)
         org_block = self.groups(D.ORGANISATION, threshold).block_of_leaf[org.leaf_of]
-        return D.separated(family, org_block, [np.ones(self.n, dtype=bool)], counts, D.rule(threshold))
+        return D.separated(family, org_block, [np.ones(self.n, dtype=bool)], counts, D.rule(threshold), base=base)
 
     # ----------------------------------------------------------- per question and leaf
     def units(self, m: MeasureDef) -> dict[str, np.ndarray]:
@@ -220,12 +225,16 @@ class Prepared:
         return (m.kind != "item" or self.bank.item(m.id).asked_in(year)) and self.options(m, year) is not None
 
     def partition(self, name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
-        """The question's blocks for these settings. Every setting's partition is made from the meet of
-        the respondent groups at its threshold and the partitions of less strict settings, so all of
-        them nest inside the question's partition at the minimum threshold without the local rule:
-        figures made under different settings can never be subtracted into a smaller group."""
-        return self._cached(("partition", name, threshold, local, m.id),
-                            lambda: self._partition(name, m, threshold, local))
+        """The question's blocks for these settings. Thresholds form a chain (each recoded from the
+        join of the one below and the respondent groups at its own threshold), and the local rule
+        is recoded from the join of the partition without it and the local one a step below: every
+        setting nests inside every less strict one, so figures made under different settings can
+        never be subtracted into a smaller group."""
+        minimum = D.minimum_threshold()
+        for t in range(minimum, max(threshold, minimum) + 1):
+            for lr in (False, True) if local else (False,):
+                self._cached(("partition", name, t, lr, m.id), lambda t=t, lr=lr: self._partition(name, m, t, lr))
+        return self._cache[("partition", name, max(threshold, minimum), local, m.id)]
 
     def _partition(self, name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
         family = self.family(name)
@@ -238,12 +247,13 @@ class Prepared:
         if local and m.kind != "score" and self.state(m) is not None:
             pos = np.bincount(leaf, weights=(self.state(m) == 2).astype(float), minlength=size)
         minimum = D.minimum_threshold()
-        bases = [self.groups(name, threshold).leaf_codes()]
-        if threshold > minimum or local:
-            bases.append(self.partition(name, m, minimum, False).leaf_codes())
+        below = threshold > minimum
+        parts = [self.groups(name, threshold)] if below else []
+        if below:
+            parts.append(self._cache[("partition", name, threshold - 1, local, m.id)])
         if local:
-            bases.append(self.partition(name, m, threshold, False).leaf_codes())
-        base = D.meet(*bases) if len(bases) > 1 or threshold > minimum else None
+            parts.append(self._cache[("partition", name, threshold, False, m.id)])
+        base = D.join(family, *parts) if parts else None
         rule = D.rule(threshold, local)
         if name == D.ORGANISATION:
             return D.coarsen(family, weight, rule, pos, base=base)

@@ -79,6 +79,8 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
     data, bank = prep.data, prep.bank
     if "drivers" in spec.statistics and spec.lens not in drivers.LENSES:
         raise SpecError("What moves with the outcome (drivers) is shown for the trust and morale lenses only.")
+    if spec.comparator == "benchmark" and benchmark is None:
+        raise SpecError("There is no benchmark workbook open to compare with; open one (summary --benchmark WORKBOOK).")
     shown = assemble.years(spec, prep.years)
     view = resolve(prep, spec, assemble.with_previous(shown, prep.years))
     measures = measures_for(spec, data, bank)
@@ -122,9 +124,10 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
         notes.append(f"For {len(coarsened)} of these questions ({', '.join(coarsened[:3])}{', ...' if len(coarsened) > 3 else ''}) "
                      f"some groups have fewer than {spec.threshold} answers and are combined further, so a group's n "
                      "can be lower than its number of answers; the rest are counted in a combined group.")
-    if ctx.partial:
-        notes.append("Some respondents who match the filter are left out: they are counted in combined groups "
-                     "that also hold others, and a view never holds anyone its filter excludes.")
+    if view.filter is not None:  # said of every filtered view: saying it only where it happened would tell who exists
+        notes.append("A filter keeps a combined group only if everyone in it matches, so a view never holds anyone "
+                     "its filter excludes; people who match but are counted in a combined group with others are "
+                     "left out.")
     notes += assemble.method_notes(spec, view.weighted)
     names = assemble.column_names(bank)
     info = assemble.dataset_info(data)
