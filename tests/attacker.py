@@ -179,6 +179,19 @@ def record(ledger: Ledger, data, bank: QuestionBank, results, flags: dict) -> No
         assert not part.any(), f"a figure splits a finest cell: {row.measure} {row.year} {row.group}"
         ledger.figures.setdefault(key, set()).add(np.packbits(mine > 0).tobytes())
         ledger.checked += 1
+    # the number of respondents in the view's selection, per year, is a figure too
+    for y, n in results.extra.get("respondents", {}).items():
+        if not n:
+            continue
+        who = results.extra["respondent_members"][y]
+        assert len(who) == n and (year[who] == y).all(), ("respondents", y, len(who), n)
+        key = (int(y), "_respondents")
+        if key not in ledger.weights:
+            ledger.weights[key] = np.bincount(cells[year == y], minlength=ledger.size)
+        mine = np.bincount(cells[who], minlength=ledger.size)
+        assert not ((mine > 0) & (mine != ledger.weights[key])).any(), "the respondent count splits a finest cell"
+        ledger.figures.setdefault(key, set()).add(np.packbits(mine > 0).tobytes())
+        ledger.checked += 1
 
 
 def leaks(ledger: Ledger, first: bool = False) -> dict[tuple, list[np.ndarray]]:

@@ -213,3 +213,17 @@ def test_options_given_with_a_view_change_it_and_other_data_is_named(tmp_path, c
     assert "options" in out["view"]["statistics"] and out["view"]["breakdown"] == ["Directorate"]
     assert main(["summary", "--demo", "--view", str(view)]) == 0
     assert "saved from trust 2025.csv; it is shown on the demo instead" in capsys.readouterr().err
+
+
+def test_the_view_says_how_many_respondents_it_holds_as_the_catalog_counts_them():
+    from explorer.core.filters import Eq, In
+
+    s = Session.open_demo()
+    cat = s.catalog()
+    everyone = s.compute(ViewSpec(lens="bullying")).extra["respondents"]
+    assert everyone == {y: n for y, n in cat.respondents.items()}
+    groups = {g.name: g.respondents for g in cat.column("Directorate").groups[2025]}
+    one = s.compute(ViewSpec(lens="trust", years=(2025,), filter=Eq("Directorate", "Surgery"))).extra["respondents"]
+    assert one == {2025: groups["Surgery"]}
+    two = s.compute(ViewSpec(lens="trust", years=(2025,), filter=In("Directorate", ("Surgery", "Medicine"))))
+    assert two.extra["respondents"] == {2025: groups["Surgery"] + groups["Medicine"]}

@@ -55,6 +55,7 @@ class Results:
             "filter": self.filter_description,
             "empty_reason": self.empty_reason,
             "notes": list(self.notes),
+            "respondents": {str(y): n for y, n in self.extra.get("respondents", {}).items()},
             "rows": self.to_records(),
         }
 

@@ -139,9 +139,32 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
         notes.insert(0, empty)
         vague = table["suppression_reason"] == D.reason_no_answers()
         table.loc[vague, "suppression_reason"] = empty
+    extra: dict = {"respondents": _respondents(prep, ctx, shown, None)}
+    if members is not None:
+        extra["members"] = members
+        extra["respondent_members"] = {}
+        _respondents(prep, ctx, shown, extra["respondent_members"])
     return Results(table=table, spec=spec, dataset=info, notes=tuple(dict.fromkeys(notes)),
                    filter_description=view.filter.describe(names) if view.filter is not None else "",
-                   empty_reason=empty, extra={"members": members} if members is not None else {})
+                   empty_reason=empty, extra=extra)
+
+
+def _respondents(prep: Prepared, ctx: cells.Context, shown: tuple[int, ...], members: dict | None) -> dict:
+    """Per shown year, how many respondents the view's selection holds (unweighted): a sum of whole
+    protected groups, like every other figure, or None where the year is too small to show.
+    ``members`` (tests) receives who they are, per year."""
+    part, family = ctx.groups, ctx.family
+    index = prep.index(family, part)
+    block = part.block_of_leaf[family.leaf_of]
+    sizes = np.bincount(block, minlength=part.size)
+    chosen = ctx.select(part)
+    out: dict = {}
+    for year in shown:
+        here = chosen & (index.year == year)
+        out[year] = None if (here & ~part.ok).any() else int(sizes[here].sum())
+        if members is not None:
+            members[year] = np.flatnonzero(here[block]) if out[year] is not None else None
+    return out
 
 
 def _frame(chunks: list[dict], view: cells.View, audit: bool = False) -> pd.DataFrame:
