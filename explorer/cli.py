@@ -1,6 +1,6 @@
 """Entry points: ``staff-survey-explorer`` (and ``python -m explorer``).
 
-    staff-survey-explorer                  open the desktop app on the built-in demo
+    staff-survey-explorer                  open the desktop app (welcome page; --demo: the built-in demo)
     staff-survey-explorer FILE             open the desktop app on FILE
     staff-survey-explorer inspect FILE     what is in a file (kind, years, questions, warnings)
     staff-survey-explorer summary ...      the Results table for a lens / measures, filters, breakdowns
@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "inspect": "show what a file holds: detected kind, sheets, years, organisations, questions, warnings",
     "summary": "print the Results table (lens or measures, years, filters, breakdowns) as text or JSON",
     "export": "write the Excel board pack for a view",
+    "screenshots": "render the welcome view and every page to PNG, each with a CSV of the figures drawn",
 }
 
 
@@ -64,11 +65,11 @@ def _gui_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: NHS Staff Survey results on trust, bullying and morale - offline, "
         f"with no result shown for fewer than {_minimum()} respondents.",
         epilog=f"commands:\n{commands}\n\nRun '{PROG} COMMAND --help' for a command's options. "
-        "With no FILE the app opens the built-in demo (a fictional trust).",
+        "With no FILE the app opens on its welcome page; --demo opens the built-in demo (a fictional trust).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", nargs="?", metavar="FILE", help="a survey spreadsheet to open (default: the demo)")
-    parser.add_argument("--demo", action="store_true", help="open the built-in demo data (the default)")
+    parser.add_argument("file", nargs="?", metavar="FILE", help="a survey spreadsheet to open")
+    parser.add_argument("--demo", action="store_true", help="open the built-in demo trust (fictional data)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
 
@@ -106,6 +107,13 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--view", metavar="V.json", help="replay a saved view (with the data it was made from)")
         parser.add_argument("--save-view", metavar="V.json", help="save this view (and which data it uses) to replay later")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    elif name == "screenshots":
+        parser.add_argument("file", metavar="FILE", nargs="?", help="a survey file (or use --demo)")
+        parser.add_argument("outdir", metavar="OUTDIR", help="folder for NN-page.png, NN-page.csv and index.json")
+        parser.add_argument("--demo", action="store_true", help="use the built-in demo data")
+        parser.add_argument("--size", default="1366x768", metavar="WxH", help="window size (default 1366x768)")
+        parser.add_argument("--scale", type=float, default=1.0, metavar="S", help="display scaling, e.g. 1.5")
+        parser.add_argument("--view", metavar="V.json", help="a saved view to render (opens its data)")
     elif name == "export":
         parser.add_argument("file", metavar="FILE", nargs="?")
         parser.add_argument("--demo", action="store_true")
@@ -265,13 +273,32 @@ def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
     handlers = {name: _not_yet(name) for name in COMMANDS}
     handlers["inspect"] = cmd_inspect
     handlers["summary"] = cmd_summary
+    handlers["screenshots"] = cmd_screenshots
     return handlers
 
 
-def run_gui(file: str | None) -> int:
+def cmd_screenshots(args: argparse.Namespace) -> int:
+    import re
+
+    if sum(bool(x) for x in (args.demo, args.file, args.view)) != 1:
+        raise UsageError("Give one of FILE, --demo or --view V.json, then OUTDIR.")
+    if not re.fullmatch(r"\d{3,5}x\d{3,5}", args.size):
+        raise UsageError(f"--size should look like 1366x768, not {args.size}.")
+    if not 0.5 <= args.scale <= 4:
+        raise UsageError("--scale should be between 0.5 and 4.")
+    from explorer.ui.screenshots import main as shots  # Qt is imported here
+
+    try:
+        return shots(args.file, args.outdir, args.size, args.scale, args.view, args.demo)
+    except (RuntimeError, OSError, ValueError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+
+
+def run_gui(file: str | None, demo: bool = False) -> int:
     from explorer.ui.main import run  # Qt is imported here and only here
 
-    return run(file)
+    return run(file, demo=demo)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -284,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _gui_parser().parse_args(args_list)
         if args.demo and args.file:
             raise UsageError(f"Give either FILE or --demo, not both (run '{PROG} --help' for usage).")
-        return run_gui(args.file)
+        return run_gui(args.file, args.demo)
     except UsageError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -11,16 +11,26 @@ pytestmark = pytest.mark.ui
 def test_main_window_loads_the_demo_off_the_ui_thread(qtbot):
     from explorer.ui.main import MainWindow
 
-    window = MainWindow(None)
+    window = MainWindow(None, demo=True)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window._worker.signals.finished, timeout=20000):
         pass
     assert window.data is not None
-    assert window.table.rowCount() == 5
-    assert window.table.item(0, 0).text() == "2021"
+    assert window.data.respondents_by_year() == {2021: 3350, 2022: 3080, 2023: 3720, 2024: 4010, 2025: 4290}
     assert "fictional" in window.banner.text().lower()
     assert "Northshire" in window.windowTitle()
-    assert window.table.accessibleName() and window.cancel_button.accessibleName()
+    assert window.stack.currentIndex() == 1 and window.cancel_button.accessibleName()
+
+
+def test_the_welcome_view_comes_first_and_offers_the_demo(qtbot):
+    from explorer.ui.main import MainWindow
+
+    window = MainWindow(None)
+    qtbot.addWidget(window)
+    assert window.stack.currentIndex() == 0 and window.session is None
+    window.welcome.demo.click()
+    qtbot.waitUntil(lambda: window.session is not None, timeout=30000)
+    assert window.stack.currentIndex() == 1
 
 
 def test_loading_failure_is_one_sentence_not_a_traceback(qtbot, monkeypatch):
@@ -66,11 +76,8 @@ def test_password_and_year_are_asked_for_then_the_file_opens(qtbot, tmp_path, mo
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: asked.append("year") or (2023, True))
     window = MainWindow(None)
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.data is not None, timeout=20000)
-    window.data = None
     window.start_loading(str(locked))
     qtbot.waitUntil(lambda: window.data is not None, timeout=20000)
     assert asked == ["password", "year"]
     assert window.data.respondents_by_year() == {2023: fx.N_RESPONDENTS}
-    assert window.table.item(0, 1).text() == str(fx.N_RESPONDENTS)
     assert "locked.xlsx" in window.windowTitle()

@@ -1,27 +1,64 @@
-"""The desktop window.
-
-This version opens a dataset (the demo by default, or any file the readers understand) in a
-worker, with progress and cancel, asks for a password or a survey year when the file needs one,
-and shows what was loaded. The lens pages (trust, bullying, morale), filters and the board pack are
-built on the engine's Results in later versions.
-"""
+"""The desktop window: a welcome view, then filters on the left, a header saying what is shown, and
+the pages (Overview, Trust, Bullying & harassment, Morale). The window edits the session's ViewSpec
+and draws its Results; it computes no statistic of its own. Loading and computing run off the UI
+thread (:mod:`explorer.ui.workers`, :mod:`explorer.ui.compute`)."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QAction
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget, QMainWindow,
-    QMessageBox, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QApplication, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QMainWindow,
+    QMessageBox, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from explorer import APP_NAME, __version__
 from explorer.core.session import Session
 from explorer.core.surveydata import SurveyData
+from explorer.core.viewspec import SpecError, ViewSpec
+from explorer.ui import palette as P
+from explorer.ui.compute import Computer
+from explorer.ui.filterpanel import FilterPanel
+from explorer.ui.pages import LENS_TITLES, LensPage, OverviewPage
 from explorer.ui.workers import Worker
+
+log = logging.getLogger(__name__)
+ORGANISATION = "StaffSurveyExplorer"
+FILE_TYPES = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.gz);;All files (*)"
+MAX_RECENT = 8
+STYLE = f"""
+QWidget {{ color: {P.NHS_TEXT}; }}
+QFrame#header {{ background: {P.NHS_BLUE}; }}
+QFrame#header QLabel {{ color: white; }}
+QLabel#title {{ font-size: 15pt; font-weight: bold; }}
+QLabel#sectionTitle {{ font-weight: bold; font-size: 11pt; color: {P.NHS_DARK_BLUE}; }}
+QLabel#cardTitle {{ font-weight: bold; color: {P.NHS_DARK_BLUE}; }}
+QLabel#hint, QLabel#cardSubtitle {{ color: #4C6272; }}
+QLabel#emptyReason {{ background: #FFF4CE; border: 1px solid #C8A600; padding: 6px; }}
+QLabel#banner {{ background: #FFF4CE; color: #3D3000; padding: 4px; border: 1px solid #C8A600; }}
+QFrame#card {{ background: white; border: 1px solid #D8DDE0; border-radius: 3px; }}
+QPushButton#primary {{ background: {P.NHS_BLUE}; color: white; padding: 8px 16px; font-weight: bold; }}
+*:focus {{ outline: 2px solid {P.NHS_WARM_YELLOW}; }}
+QPushButton:focus, QToolButton:focus, QComboBox:focus, QListWidget:focus, QTableWidget:focus, QLineEdit:focus,
+QCheckBox:focus, QTabBar::tab:focus {{ border: 2px solid {P.NHS_WARM_YELLOW}; }}
+"""
+HELP = """<h3>Reading the charts</h3>
+<p><b>Trend</b>: the selection's figure in each survey year. <b>Breakdown</b>: each group of the
+'compare by' column(s), highest first, with the whole selection as a dashed line; ✓ / ✗ mark groups
+significantly better / worse than the rest of the organisation. <b>How people answered</b>: the share
+of each answer. Every chart has its table: press <b>Ctrl+T</b> on it.</p>
+<h3>Keeping people anonymous</h3>
+<p>No figure is shown for fewer than {threshold} respondents, nor any that would let one be worked out.
+Small groups are counted in combined groups ('Other ... (combined)'); withheld groups are listed with
+the reason.</p>
+<h3>Keys</h3>
+<p>Ctrl+O open a file · Ctrl+Z / Ctrl+Y undo / redo a view change · Ctrl+T chart ⇄ table ·
+Ctrl+1…4 pages · F1 this help.</p>
+<p>The program works offline; nothing leaves this computer.</p>"""
 
 
 def _load(file: str | None, password: str | None, year: int | None, progress) -> Session:
@@ -31,110 +68,258 @@ def _load(file: str | None, password: str | None, year: int | None, progress) ->
     return Session.open(file, password=password, ask_year=(lambda *_: year) if year else None, progress=progress)
 
 
+def _replay(view: str, progress) -> tuple:
+    return Session.replay(view, progress=progress)
+
+
+class Welcome(QWidget):
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        title = QLabel(APP_NAME, self)
+        title.setObjectName("title")
+        layout.addWidget(title)
+        intro = QLabel("See what your NHS Staff Survey results say about trust in managers and the organisation, "
+                       "bullying and harassment, and morale — by directorate, staff group and year — and take a "
+                       "board pack away. Everything stays on this computer.", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        row = QHBoxLayout()
+        self.demo = QPushButton("Explore the &demo trust", self)
+        self.demo.setObjectName("primary")
+        self.demo.setAccessibleName("Explore the demo trust")
+        self.demo.setAccessibleDescription("Open the built-in fictional trust's results.")
+        self.demo.clicked.connect(lambda: window.start_loading(None))
+        self.open = QPushButton("&Open a file…", self)
+        self.open.setAccessibleName("Open a file")
+        self.open.clicked.connect(window.choose_file)
+        row.addWidget(self.demo)
+        row.addWidget(self.open)
+        row.addStretch(1)
+        layout.addLayout(row)
+        hint = QLabel("Or drop a spreadsheet (xlsx, xls, ods, csv) onto this window.", self)
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        recent = QLabel("&Recent files", self)
+        recent.setObjectName("sectionTitle")
+        layout.addWidget(recent)
+        self.recent = QListWidget(self)
+        self.recent.setAccessibleName("Recent files")
+        self.recent.setAccessibleDescription("Press Enter to open.")
+        recent.setBuddy(self.recent)
+        self.recent.itemActivated.connect(lambda item: window.start_loading(item.data(Qt.ItemDataRole.UserRole)))
+        layout.addWidget(self.recent, 1)
+
+    def set_recent(self, files: list[str]) -> None:
+        self.recent.clear()
+        for f in files:
+            self.recent.addItem(f"{Path(f).name} — {Path(f).parent}")
+            self.recent.item(self.recent.count() - 1).setData(Qt.ItemDataRole.UserRole, f)
+        if not files:
+            self.recent.addItem("(none yet)")
+            self.recent.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, file: str | None = None) -> None:
+    def __init__(self, file: str | None = None, demo: bool = False) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.settings = QSettings(ORGANISATION, APP_NAME)
         self.data: SurveyData | None = None
         self.session: Session | None = None
+        self.computer: Computer | None = None
         self._worker: Worker | None = None
         self._file: str | None = None
         self._password: str | None = None
         self._year: int | None = None
+        self.request = 0
+        self.shown: dict = {}  # the Results drawn now, by job key
+        self.setStyleSheet(STYLE)
 
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.title = QLabel(APP_NAME, central)
+        self.stack = QStackedWidget(self)
+        self.welcome = Welcome(self)
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self._build_explorer())
+        self.setCentralWidget(self.stack)
+        self._build_status()
+        self._build_menus()
+        self.welcome.set_recent(self.recent_files())
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 760)
+        if file is not None or demo:
+            self.start_loading(file)
+
+    # ------------------------------------------------------------------ building
+    def _build_explorer(self) -> QWidget:
+        page = QWidget(self)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        header = QFrame(page)
+        header.setObjectName("header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(10, 6, 10, 6)
+        column = QVBoxLayout()
+        self.title = QLabel(APP_NAME, header)
         self.title.setObjectName("title")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.title.setAccessibleName("Dataset title")
-        layout.addWidget(self.title)
-
-        self.banner = QLabel("", central)
+        self.title.setAccessibleName("Dataset")
+        self.selection = QLabel("", header)
+        self.selection.setWordWrap(True)
+        self.selection.setAccessibleName("What is shown")
+        self.selection.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                               | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.selection.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.withheld = QLabel("", header)
+        self.withheld.setWordWrap(True)
+        self.withheld.setAccessibleName("What is withheld and why")
+        column.addWidget(self.title)
+        column.addWidget(self.selection)
+        column.addWidget(self.withheld)
+        row.addLayout(column, 1)
+        self.busy = QProgressBar(header)
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setAccessibleName("Working out the figures")
+        self.busy.hide()
+        row.addWidget(self.busy)
+        outer.addWidget(header)
+        self.banner = QLabel("", page)
+        self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Data notice")
-        self.banner.setStyleSheet("QLabel { background: #fff4ce; color: #3d3000; padding: 6px; border: 1px solid #c8a600; }")
         self.banner.hide()
-        layout.addWidget(self.banner)
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        body.setContentsMargins(4, 4, 4, 4)
+        self.panel = FilterPanel(page)
+        self.panel.changed.connect(self.view_changed)
+        self.panel.year_changed.connect(lambda _: self.redraw())
+        scroll = QScrollArea(page)
+        scroll.setWidget(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFixedWidth(300)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body.addWidget(scroll)
+        self.tabs = QTabWidget(page)
+        self.tabs.setAccessibleName("Pages")
+        self.overview = OverviewPage(self.tabs)
+        self.overview.open_measure.connect(self.open_measure)
+        self.tabs.addTab(self.overview, "&Overview")
+        self.lens_pages: dict[str, LensPage] = {}
+        for lens, title in LENS_TITLES.items():
+            page_ = LensPage(lens, self.tabs)
+            self.lens_pages[lens] = page_
+            self.tabs.addTab(page_, title.replace("&", "&&"))
+        self.tabs.currentChanged.connect(lambda _: self.refresh(immediate=True))
+        body.addWidget(self.tabs, 1)
+        outer.addLayout(body, 1)
+        return page
 
-        row = QHBoxLayout()
-        self.progress = QProgressBar(central)
+    def _build_status(self) -> None:
+        self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(220)
         self.progress.setAccessibleName("Loading progress")
-        self.status = QLabel("", central)
-        self.status.setAccessibleName("Loading status")
-        self.cancel_button = QPushButton("&Cancel", central)
+        self.status = QLabel("", self)
+        self.status.setAccessibleName("Status")
+        self.cancel_button = QPushButton("&Cancel", self)
         self.cancel_button.setAccessibleName("Cancel loading")
         self.cancel_button.clicked.connect(self.cancel_loading)
-        row.addWidget(self.progress, 1)
-        row.addWidget(self.status, 2)
-        row.addWidget(self.cancel_button)
-        layout.addLayout(row)
+        bar = self.statusBar()
+        bar.addWidget(self.status, 1)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.status.setText(f"{APP_NAME} {__version__} — offline; nothing leaves this computer")
 
-        self.table = QTableWidget(0, 2, central)
-        self.table.setHorizontalHeaderLabels(["Survey year", "Respondents"])
-        self.table.setAccessibleName("Respondents by survey year")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table, 1)
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
 
-        self.notes = QListWidget(central)
-        self.notes.setAccessibleName("What the reader noticed in the file")
-        self.notes.setMaximumHeight(110)
-        self.notes.hide()
-        layout.addWidget(self.notes)
-
-        self.note = QLabel(
-            "The trust, bullying and morale pages and the Excel board pack arrive in the next versions; "
-            "the numbers behind them are available now with: staff-survey-explorer summary.",
-            central,
-        )
-        self.note.setWordWrap(True)
-        layout.addWidget(self.note)
-        self.setCentralWidget(central)
-
+    def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open...", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_file)
-        demo_action = QAction("Open the &demo", self)
-        demo_action.triggered.connect(lambda: self.start_loading(None))
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        for action in (open_action, demo_action, quit_action):
-            file_menu.addAction(action)
-        self.statusBar().showMessage(f"{APP_NAME} {__version__} - offline; nothing leaves this computer")
-        self.resize(1100, 700)
-        self.start_loading(file)
+        self._action(file_menu, "&Open…", self.choose_file, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Open the &demo trust", lambda: self.start_loading(None))
+        file_menu.addSeparator()
+        self.save_view_action = self._action(file_menu, "&Save view…", self.save_view, QKeySequence("Ctrl+Shift+S"))
+        self._action(file_menu, "Open &view…", self.open_view)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo view change", self.undo, QKeySequence("Ctrl+Z"))
+        self.redo_action = self._action(edit, "&Redo view change", self.redo, QKeySequence("Ctrl+Y"))
+        self._action(edit, "Reset &filters", lambda: self.panel.reset())
+        view = self.menuBar().addMenu("&View")
+        for i in range(self.tabs.count()):
+            self._action(view, self.tabs.tabText(i).replace("&&", "&#").replace("&", "").replace("&#", "&"),
+                         lambda _=False, i=i: self.tabs.setCurrentIndex(i), QKeySequence(f"Ctrl+{i + 1}"))
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&Help", self.show_help, QKeySequence(Qt.Key.Key_F1))
+        self._update_actions()
 
-    # loading ---------------------------------------------------------------------------
+    def _update_actions(self) -> None:
+        ok = self.session is not None
+        self.undo_action.setEnabled(ok and self.session.can_undo)
+        self.redo_action.setEnabled(ok and self.session.can_redo)
+        self.save_view_action.setEnabled(ok)
+
+    # ------------------------------------------------------------------ settings
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if isinstance(v, str)][:MAX_RECENT]
+
+    def _remember(self, file: str) -> None:
+        files = [str(Path(file).resolve())] + [f for f in self.recent_files() if f != str(Path(file).resolve())]
+        self.settings.setValue("recent", files[:MAX_RECENT])
+        self.welcome.set_recent(files[:MAX_RECENT])
+
+    # ------------------------------------------------------------------ loading
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open staff survey results", "",
-            "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.gz);;All files (*)",
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Open staff survey results", "", FILE_TYPES)
         if path:
             self.start_loading(path)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            self.start_loading(files[0])
 
     def start_loading(self, file: str | None, password: str | None = None, year: int | None = None) -> None:
         if self._worker is not None:
             return  # one load at a time; Cancel first
         self._file = file
         self._password, self._year = password, year
-        self._worker = Worker(_load, file, password, year)
-        self._worker.signals.progress.connect(self._on_progress)
-        self._worker.signals.finished.connect(self._on_loaded)
-        self._worker.signals.failed.connect(self._on_failed)
-        self._worker.signals.cancelled.connect(self._on_cancelled)
+        self._run(Worker(_load, file, password, year), self._on_loaded,
+                  f"Opening {Path(file).name}" if file else "Opening the demo trust")
+
+    def _run(self, worker: Worker, done, message: str) -> None:
+        self._worker = worker
+        worker.signals.progress.connect(self._on_progress)
+        worker.signals.finished.connect(done)
+        worker.signals.failed.connect(self._on_failed)
+        worker.signals.cancelled.connect(self._on_cancelled)
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
-        self._worker.start()
+        self.status.setText(message)
+        worker.start()
 
     def cancel_loading(self) -> None:
         if self._worker is not None:
@@ -151,42 +336,55 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, session: Session) -> None:
         self._finish()
+        if self._file:
+            self._remember(self._file)
+        self.set_session(session)
+
+    def _on_view_loaded(self, outcome: tuple) -> None:
+        self._finish()
+        session, _spec, warnings = outcome
+        self.set_session(session)
+        for w in warnings:
+            QMessageBox.information(self, APP_NAME, w)
+
+    def set_session(self, session: Session) -> None:
+        """Show a newly opened dataset (the previous one is kept until this moment)."""
+        if self.computer is not None:
+            self.computer.ready.disconnect()
+            self.computer.failed.disconnect()
+            self.computer.busy.disconnect()
         self.session = session
-        data = self.data = session.data
+        self.data = data = session.data
+        self.computer = Computer(session, self)
+        self.computer.ready.connect(self._on_ready)
+        self.computer.failed.connect(self._on_compute_failed)
+        self.computer.busy.connect(self.busy.setVisible)
         name = data.organisation or Path(data.provenance.path).name
         self.title.setText(name)
         self.setWindowTitle(f"{name} - {APP_NAME}")
-        self.banner.setText(data.provenance.description)
-        self.banner.setVisible(bool(data.provenance.description))
+        notes = [data.provenance.description] if data.provenance.description else []
+        notes += list(data.warnings)
+        self.banner.setText(" ".join(notes))
+        self.banner.setVisible(bool(notes))
+        self.panel.set_catalog(session.catalog(), session.spec)
+        self.stack.setCurrentIndex(1)
+        self.status.setText(self._loaded_words())
+        self._update_actions()
+        self.refresh(immediate=True)
+
+    def _loaded_words(self) -> str:
+        data = self.data
         if data.is_respondent_level:
-            self.table.setHorizontalHeaderLabels(["Survey year", "Respondents"])
             counts = data.respondents_by_year()
-            rows = [(str(y), f"{n:,}") for y, n in counts.items()]
-            summary = f"Loaded {sum(counts.values()):,} respondents, {len(counts)} survey year(s)"
-        else:
-            self.table.setHorizontalHeaderLabels(["Survey year", "Organisations"])
-            table = data.aggregates
-            per_year = table.groupby("year", observed=True)["org_id"].nunique()
-            rows = [(str(int(y)), f"{max(1, n):,}") for y, n in per_year.items()]
-            summary = f"Loaded {len(table):,} published results ({data.kind.replace('_', ' ')})"
-        self.table.setRowCount(len(rows))
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(r, c, item)
-        self.notes.clear()
-        self.notes.addItems(list(data.warnings) + list(data.details.get("notes", [])))
-        self.notes.setVisible(self.notes.count() > 0)
-        self.status.setText("")
-        self.statusBar().showMessage(summary)
+            return f"Loaded {sum(counts.values()):,} respondents, {len(counts)} survey year(s) — offline"
+        return f"Loaded {len(data.aggregates):,} published results ({data.kind.replace('_', ' ')}) — offline"
 
     def _on_failed(self, message: str, error: object) -> None:
         from explorer.readers import PasswordRequired, WrongPassword, YearUnknown
 
         self._finish()
         file = self._file
-        if isinstance(error, (PasswordRequired, WrongPassword)):
+        if file and isinstance(error, (PasswordRequired, WrongPassword)):
             prompt = f"{Path(file).name} is password-protected. Password:"
             if isinstance(error, WrongPassword):
                 prompt = f"That password is not correct. Password for {Path(file).name}:"
@@ -196,7 +394,7 @@ class MainWindow(QMainWindow):
             else:
                 self.status.setText("Opening cancelled.")
             return
-        if isinstance(error, YearUnknown):
+        if file and isinstance(error, YearUnknown):
             year, ok = QInputDialog.getInt(self, APP_NAME, f"Which survey year does {Path(file).name} hold?",
                                            2025, 2000, 2100)
             if ok:
@@ -209,16 +407,166 @@ class MainWindow(QMainWindow):
 
     def _on_cancelled(self) -> None:
         self._finish()
-        self.status.setText("Loading cancelled.")
+        self.status.setText("Opening cancelled" + (f"; still showing {self.title.text()}." if self.session else "."))
+
+    # ------------------------------------------------------------------ views
+    def view_changed(self) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.set_spec(self.panel.spec(self.session.spec))
+        except SpecError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            self.panel.apply(self.session.spec)
+            return
+        self._update_actions()
+        self.refresh()
+
+    def undo(self) -> None:
+        if self.session is not None and self.session.can_undo:
+            self.panel.apply(self.session.undo())
+            self._update_actions()
+            self.refresh(immediate=True)
+
+    def redo(self) -> None:
+        if self.session is not None and self.session.can_redo:
+            self.panel.apply(self.session.redo())
+            self._update_actions()
+            self.refresh(immediate=True)
+
+    def current_lens(self) -> str | None:
+        page = self.tabs.currentWidget()
+        return page.lens if isinstance(page, LensPage) else None
+
+    def jobs(self) -> dict:
+        """The views the current page draws (all years: trends need them)."""
+        spec = self.session.spec.with_(years=(), statistics=("positive", "score"))
+        lens = self.current_lens()
+        if lens is None:
+            return {name: spec.with_(lens=name, breakdown=()) for name in LENS_TITLES}
+        return {"main": spec.with_(lens=lens), "options": spec.with_(lens=lens, breakdown=(), statistics=("options",))}
+
+    def refresh(self, immediate: bool = False) -> None:
+        if self.session is None or self.computer is None:
+            return
+        self.request = self.computer.request(self.jobs(), immediate=immediate)
+
+    def _on_ready(self, request: int, results: dict) -> None:
+        self.shown = results
+        self.redraw()
+        self.busy.hide()
+        started = self.computer.started_at.pop(request, None)
+        if started is not None:
+            import time
+
+            self.computer.timings.append(time.perf_counter() - started)
+
+    def _on_compute_failed(self, request: int, message: str) -> None:
+        self.busy.hide()
+        QMessageBox.warning(self, APP_NAME, message)
+
+    def redraw(self) -> None:
+        """Draw the Results of the current page for the year in focus, and say what is shown."""
+        if not self.shown or self.session is None:
+            return
+        year = self.panel.focus_year()
+        lens = self.current_lens()
+        threshold = self.session.spec.threshold
+        if lens is None and set(self.shown) == set(LENS_TITLES):
+            self.overview.show_results(self.shown, year)
+        elif lens is not None and "main" in self.shown and self.shown["main"].spec.lens == lens:
+            self.lens_pages[lens].show_results(self.shown["main"], self.shown.get("options"), year, threshold)
+        else:
+            return
+        words, withheld = self.selection_words(year)
+        self.selection.setText(words)
+        self.withheld.setText(withheld)
+
+    def selection_words(self, year: int) -> tuple[str, str]:
+        """The header: the selection in words, n, weighting, and what is withheld and why."""
+        first = next(iter(self.shown.values()))
+        spec = self.session.spec  # the Overview's views leave compare-by out; the header says the whole view
+        who = first.filter_description or "All staff"
+        n = first.extra.get("respondents", {}).get(year)
+        parts = [f"{who}, {year}", f"{n:,} respondents" if n else "no respondents can be shown",
+                 "weighted" if spec.weighted else "unweighted"]
+        if spec.breakdown:
+            parts.append("compared by " + " and ".join(spec.breakdown))
+        comparator = {"last_year": "change since last year", "organisation": "compared with the organisation",
+                      "benchmark": "compared with similar trusts"}.get(spec.comparator)
+        if comparator:
+            parts.append(comparator)
+        withheld = f"No figure is shown for fewer than {spec.threshold} respondents."
+        main = self.shown.get("main")
+        if main is not None and spec.breakdown:
+            t = main.table
+            rows = t[(t["year"] == year) & (t["group"] != "All staff") & t["suppressed"].astype(bool)]
+            groups = sorted(set(rows["group"].astype(str)))
+            if groups:
+                reasons = sorted(set(rows["suppression_reason"].astype(str)))
+                withheld += (f" Withheld in {year}: {', '.join(groups[:4])}{', …' if len(groups) > 4 else ''} "
+                             f"({'; '.join(r for r in reasons[:2])}{'; …' if len(reasons) > 2 else ''}).")
+        return " · ".join(parts), withheld
+
+    def open_measure(self, lens: str, measure: str) -> None:
+        page = self.lens_pages[lens]
+        if measure:
+            page.measure = measure
+        self.tabs.setCurrentWidget(page)
+
+    # ------------------------------------------------------------------ view files
+    def save_view(self) -> None:
+        if self.session is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save view", "view.json", "Saved views (*.json)")
+        if path:
+            try:
+                self.session.save_view(path, self.session.spec.with_(lens=self.current_lens() or "trust"))
+            except (OSError, SpecError) as exc:
+                QMessageBox.warning(self, APP_NAME, str(exc))
+                return
+            self.status.setText(f"View saved to {Path(path).name}.")
+
+    def open_view(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Open a saved view", "", "Saved views (*.json)")
+        if path and self._worker is None:
+            self._file = None
+            self._run(Worker(_replay, path), self._on_view_loaded, f"Opening the view {Path(path).name}")
+
+    def show_help(self) -> None:
+        threshold = self.session.spec.threshold if self.session else 11
+        QMessageBox.about(self, f"{APP_NAME} help", HELP.format(threshold=threshold))
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        """Closing while loading or computing: stop the work and let it end before Qt objects go."""
+        self.settings.setValue("geometry", self.saveGeometry())
+        if self._worker is not None:
+            self._worker.cancel()
+            for signal in (self._worker.signals.finished, self._worker.signals.failed,
+                           self._worker.signals.cancelled, self._worker.signals.progress):
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+        from PySide6.QtCore import QThreadPool
+
+        if self.computer is not None:
+            if self.computer.running is not None:
+                self.computer.running.cancel()
+            self.computer.pool.waitForDone(5000)
+        QThreadPool.globalInstance().waitForDone(10000)
+        super().closeEvent(event)
 
 
-def run(file: str | None = None) -> int:
+def run(file: str | None = None, demo: bool = False) -> int:
     from explorer.appdirs import setup_logging
 
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
-    app.setOrganizationName("StaffSurveyExplorer")
-    window = MainWindow(file)
+    app.setOrganizationName(ORGANISATION)
+    window = MainWindow(file, demo=demo)
     window.show()
+    QTimer.singleShot(0, window.raise_)
     return app.exec()

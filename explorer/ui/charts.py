@@ -1,0 +1,274 @@
+"""The three chart kinds, drawn with pyqtgraph from the frames of :mod:`explorer.ui.figures`.
+
+Each chart keeps ``figures`` (one row per figure drawn, the screenshots CSV layout) and shows a
+sentence instead of axes when it has nothing to draw. Mouse zoom and the context menu are off (these
+are report charts, not plots to explore); tooltips give value, n and group; values are printed on
+the chart so colour is never the only cue.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QSizePolicy
+
+from explorer.ui import figures as F
+from explorer.ui import palette as P
+
+pg.setConfigOptions(antialias=True, background="w", foreground=P.NHS_TEXT)
+
+ROW_HEIGHT = 30  # pixels per bar row, so long lists scroll instead of squashing labels
+
+
+def wrap(text: str, width: int = 28, lines: int = 2) -> str:
+    parts = textwrap.wrap(str(text), width) or [""]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1][: width - 1].rstrip() + "…"
+    return "\n".join(parts)
+
+
+class Chart(pg.PlotWidget):
+    """A report chart: no mouse zoom, hover tooltips, a sentence when empty."""
+
+    def __init__(self, name: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(f"{name}. Press Ctrl+T for the table of the figures it shows.")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setMouseEnabled(x=False, y=False)
+        item.vb.setMouseEnabled(x=False, y=False)
+        self.figures = F.figures("", None)
+        self.message = ""
+        self._tips: list[tuple[float, float, float, float, str]] = []
+        self.scene().sigMouseMoved.connect(self._hover)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(180)
+
+    def reset(self) -> None:
+        item = self.getPlotItem()
+        item.clear()
+        item.getAxis("left").setTicks(None)
+        item.getAxis("bottom").setTicks(None)
+        item.showAxis("left")
+        item.showAxis("bottom")
+        item.vb.invertY(False)
+        self._tips = []
+        self.message = ""
+        self.setToolTip("")
+
+    def show_message(self, text: str) -> None:
+        """Nothing to draw: say why, in the middle of the chart."""
+        self.reset()
+        self.message = text
+        self.setMinimumHeight(110)
+        item = self.getPlotItem()
+        item.hideAxis("left")
+        item.hideAxis("bottom")
+        label = pg.TextItem(wrap(text, 60, 4), color=P.NHS_TEXT, anchor=(0.5, 0.5))
+        item.addItem(label)
+        label.setPos(0.5, 0.5)
+        item.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+        self.figures = F.figures("", None)
+
+    def add_tip(self, x0: float, x1: float, y0: float, y1: float, text: str) -> None:
+        self._tips.append((min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), text))
+
+    def _hover(self, pos) -> None:
+        point = self.getPlotItem().vb.mapSceneToView(pos)
+        for x0, x1, y0, y1, text in self._tips:
+            if x0 <= point.x() <= x1 and y0 <= point.y() <= y1:
+                self.setToolTip(text)
+                return
+        self.setToolTip("")
+
+    def text(self, text: str, x: float, y: float, anchor=(0, 0.5), color: str = P.NHS_TEXT, bold: bool = False) -> None:
+        label = pg.TextItem(text, color=color, anchor=anchor)
+        if bold:
+            font = QFont(label.textItem.font())
+            font.setBold(True)
+            label.setFont(font)
+        self.getPlotItem().addItem(label)
+        label.setPos(x, y)
+
+
+def _tip(row, unit: str) -> str:
+    if row["suppressed"]:
+        return f"{row['group']}: withheld — {row['suppression_reason']}"
+    weighted = "weighted" if row.get("weighted") else "unweighted"
+    return f"{row['group']} {int(row['year'])}: {F.format_value(row['value'], unit)} (n = {F.format_n(row['n'])}, {weighted})"
+
+
+class BreakdownChart(Chart):
+    """Horizontal bars by compare-by group, highest first, with the organisation's value as a line;
+    withheld groups are listed with their reason, never dropped."""
+
+    def draw(self, rows: pd.DataFrame, organisation: pd.Series | None, unit: str, lower_is_better: bool,
+             threshold: int) -> None:
+        self.reset()
+        if rows.empty:
+            self.show_message("Choose a 'compare by' column to see the groups side by side.")
+            return
+        item = self.getPlotItem()
+        item.vb.invertY(True)
+        values = rows["value"].astype(float).to_numpy(copy=True)
+        withheld = rows["suppressed"].astype(bool).to_numpy()
+        shown = ~withheld & ~np.isnan(values)
+        top = float(np.nanmax(values[shown])) if shown.any() else 1.0
+        org_value = float(organisation["value"]) if organisation is not None and not organisation["suppressed"] else None
+        top = max(top, org_value or 0.0)
+        limit = 10.0 if unit == "score" else (min(100.0, top * 1.6 + 2) if unit == "%" else top * 1.6 + 0.5)
+        y = np.arange(len(rows), dtype=float)
+        if shown.any():
+            item.addItem(pg.BarGraphItem(x0=np.zeros(shown.sum()), y=y[shown], height=0.62, width=values[shown],
+                                         brush=QColor(P.BAR), pen=pg.mkPen(P.NHS_DARK_BLUE)))
+        for i, row in enumerate(rows.to_dict("records")):
+            if withheld[i] or np.isnan(values[i]):
+                reason = row["suppression_reason"] or f"fewer than {threshold} responses"
+                self.text(f"withheld: {wrap(reason, 70, 1)}", 0, i, color=P.NHS_MID_GREY)
+            else:
+                mark = F.rest_mark(row)
+                label = f"{F.format_value(values[i], unit)}  n={F.format_n(row['n'])}" + (f"  {mark}" if mark else "")
+                self.text(label, values[i], i)
+            self.add_tip(0, limit, i - 0.45, i + 0.45, _tip(row, unit))
+        if org_value is not None:
+            line = pg.InfiniteLine(pos=org_value, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=2, style=Qt.PenStyle.DashLine),
+                                   label=f"{organisation['group']} {F.format_value(org_value, unit)}",
+                                   labelOpts={"position": 0.02, "color": P.NHS_TEXT, "fill": (255, 255, 255, 220)})
+            item.addItem(line)
+        names = [wrap(g, 30, 2) for g in rows["group"].astype(str)]
+        item.getAxis("left").setTicks([list(zip(y, names))])
+        item.getAxis("left").setWidth(190)
+        item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
+                                        + ("(lower is better)" if lower_is_better else "(higher is better)"))
+        item.vb.setRange(xRange=(0, limit), yRange=(-0.8, len(rows) - 0.2), padding=0)
+        self.setMinimumHeight(max(180, 60 + ROW_HEIGHT * len(rows)))
+        self.figures = F.figures("breakdown", rows)
+
+
+class TrendChart(Chart):
+    """The selection's value across survey years, with the benchmark best-worst band and median
+    when a benchmark workbook is loaded; withheld years are gaps with a word, not zeros."""
+
+    def draw(self, rows: pd.DataFrame, unit: str, lower_is_better: bool) -> None:
+        self.reset()
+        if rows.empty:
+            self.show_message("No figures for this question in the years of the file.")
+            return
+        item = self.getPlotItem()
+        years = rows["year"].astype(int).to_numpy()
+        values = rows["value"].astype(float).to_numpy(copy=True)
+        values[rows["suppressed"].astype(bool).to_numpy()] = np.nan
+        band = {k: rows[k].astype(float).to_numpy() for k in ("benchmark_best", "benchmark_median", "benchmark_worst")
+                if k in rows and rows[k].notna().any()}
+        if "benchmark_best" in band and "benchmark_worst" in band:
+            hi = pg.PlotDataItem(years, band["benchmark_best"], pen=pg.mkPen("#9BB8D3"))
+            lo = pg.PlotDataItem(years, band["benchmark_worst"], pen=pg.mkPen("#9BB8D3"))
+            item.addItem(hi)
+            item.addItem(lo)
+            item.addItem(pg.FillBetweenItem(hi, lo, brush=pg.mkBrush(155, 184, 211, 70)))
+        if "benchmark_median" in band:
+            item.addItem(pg.PlotDataItem(years, band["benchmark_median"], pen=pg.mkPen(P.NHS_MID_GREY, width=2,
+                                                                                     style=Qt.PenStyle.DashLine)))
+        item.addItem(pg.PlotDataItem(years, values, pen=pg.mkPen(P.NHS_BLUE, width=3), symbol="o", symbolSize=10,
+                                     symbolBrush=P.NHS_BLUE, symbolPen="w", connect="finite"))
+        finite = values[~np.isnan(values)]
+        lows = [finite.min()] if len(finite) else [0.0]
+        highs = [finite.max()] if len(finite) else [1.0]
+        for k in band.values():
+            if np.isfinite(k).any():
+                lows.append(np.nanmin(k))
+                highs.append(np.nanmax(k))
+        low, high = min(lows), max(highs)
+        pad = max((high - low) * 0.35, 2.0 if unit == "%" else 0.3)
+        low, high = low - pad, high + pad
+        if unit == "%":
+            low, high = max(0.0, low), min(100.0, high)
+        elif unit == "score":
+            low, high = max(0.0, low), min(10.0, high)
+        for i, row in enumerate(rows.to_dict("records")):
+            if np.isnan(values[i]):
+                self.text("withheld", years[i], low + (high - low) * 0.1, anchor=(0.5, 0.5), color=P.NHS_MID_GREY)
+            else:
+                self.text(F.format_value(values[i], unit), years[i], values[i], anchor=(0.5, 1.2), bold=True)
+            self.add_tip(years[i] - 0.3, years[i] + 0.3, low, high, _tip(row, unit))
+        item.getAxis("bottom").setTicks([[(int(y), str(int(y))) for y in years]])
+        item.getAxis("left").setWidth(48)
+        item.getAxis("left").setLabel(("%" if unit == "%" else "score 0-10" if unit == "score" else "")
+                                      + (", lower is better" if lower_is_better else ""))
+        item.vb.setRange(xRange=(years.min() - 0.5, years.max() + 0.5), yRange=(low, high), padding=0)
+        self.figures = F.figures("trend", rows)
+
+
+class LikertChart(Chart):
+    """How people answered, one bar per question: centred on the neutral option for agreement-type
+    scales (disagreement left, agreement right), 100 %-stacked otherwise; shares printed on the bars."""
+
+    def draw(self, rows: pd.DataFrame, labels: dict[str, str]) -> None:
+        self.reset()
+        if rows.empty:
+            self.show_message("No answer distribution to show for these questions.")
+            return
+        item = self.getPlotItem()
+        item.vb.invertY(True)
+        measures = list(dict.fromkeys(rows["measure"].astype(str)))
+        options = tuple(dict.fromkeys(rows["option"].astype(str)))
+        ordinary = [o for o in options if not F.is_special(o)]
+        special = [o for o in options if F.is_special(o)]
+        centred = F.diverging(options) and not special
+        colours = dict(zip(ordinary, P.ordinary_colours(len(ordinary), centred)))
+        colours.update(zip(special, P.SPECIAL))
+        share = rows.pivot_table(index="measure", columns="option", values="value", aggfunc="first", sort=False)
+        withheld = rows.groupby("measure", sort=False)["suppressed"].any()
+        reasons = rows.groupby("measure", sort=False)["suppression_reason"].first()
+        share = share.reindex(index=measures, columns=list(options)).fillna(0.0)
+        y = np.arange(len(measures), dtype=float)
+        if centred:
+            mid = ordinary[len(ordinary) // 2]
+            left = -(share[ordinary[: len(ordinary) // 2]].sum(axis=1) + share[mid] / 2).to_numpy()
+        else:
+            left = np.zeros(len(measures))
+        start = left.copy()
+        legend = []
+        for option in options:
+            width = share[option].to_numpy()
+            width = np.where(withheld.reindex(measures).to_numpy(), 0.0, width)
+            item.addItem(pg.BarGraphItem(x0=start, y=y, height=0.62, width=width, brush=QColor(colours[option]),
+                                         pen=pg.mkPen("#FFFFFF", width=1)))
+            dark = QColor(colours[option]).lightnessF() < 0.55
+            for i, (x0, w) in enumerate(zip(start, width)):
+                if w >= 7:
+                    self.text(f"{w:.0f}%", x0 + w / 2, i, anchor=(0.5, 0.5), color="#FFFFFF" if dark else P.NHS_TEXT)
+                if w > 0:
+                    self.add_tip(x0, x0 + w, i - 0.31, i + 0.31, f"{labels.get(measures[i], measures[i])}: {option} {w:.1f}%")
+            start = start + width
+            legend.append((option, colours[option]))
+        for i, m in enumerate(measures):
+            if withheld.get(m, False):
+                self.text(f"withheld: {reasons.get(m, '')}", (left[i] if centred else 0), i, color=P.NHS_MID_GREY)
+        names = [wrap(labels.get(m, m), 34, 2) for m in measures]
+        item.getAxis("left").setTicks([list(zip(y, names))])
+        item.getAxis("left").setWidth(220)
+        low, high = (float(min(left.min(), -50)) - 2, float(max(start.max(), 50)) + 2) if centred else (0, 100)
+        ticks = [(v, f"{abs(v):.0f}%") for v in range(-100, 101, 25) if low <= v <= high]
+        item.getAxis("bottom").setTicks([ticks])
+        item.getAxis("bottom").setLabel("share of answers" + (" (centred on the middle answer)" if centred else ""))
+        if centred:
+            item.addItem(pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=1)))
+        key = pg.LegendItem(offset=(0, 0), colCount=min(len(legend), 6), labelTextColor=P.NHS_TEXT)
+        key.setParentItem(item.vb)
+        key.anchor((0, 0), (0, 0), offset=(4, 0))
+        for option, colour in legend:
+            key.addItem(pg.BarGraphItem(x=[0], height=[1], width=[1], brush=QColor(colour), pen=pg.mkPen(P.NHS_TEXT)),
+                        option)
+        item.vb.setRange(xRange=(low, high), yRange=(-1.5, len(measures) - 0.4), padding=0)
+        self.setMinimumHeight(max(200, 90 + ROW_HEIGHT * len(measures)))
+        self.figures = F.figures("answers", rows)

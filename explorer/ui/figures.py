@@ -1,0 +1,248 @@
+"""What each chart draws, taken from the engine's Results (Qt-free, so it is tested without a display).
+
+The window computes no statistic: these functions only choose rows of a Results table and put them
+in the order a chart draws them. Every chart's data table and the ``screenshots`` CSVs are made from
+the same frames, so what is drawn, what is tabled and what is exported cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from explorer.core.results import ORGANISATION_GROUP, Results
+
+# One row per figure drawn (the screenshots CSV columns, in order).
+FIGURE_COLUMNS = ("chart", "measure", "year", "group", "group_1", "group_2", "value", "n", "suppressed",
+                  "suppression_reason")
+SPECIAL_OPTIONS = ("don't know", "not applicable", "not sure", "prefer not to say")
+
+
+def primary_statistic(table: pd.DataFrame, measure: str) -> str | None:
+    """The figure a measure is read by: % positive for questions, the 0-10 score for themes."""
+    stats = set(table.loc[table["measure"] == measure, "statistic"])
+    for s in ("positive", "score", "mean"):
+        if s in stats:
+            return s
+    return None
+
+
+def measures_in(results: Results) -> list[tuple[str, str]]:
+    """(id, label) of the measures the Results hold, in the engine's order."""
+    t = results.table
+    if t.empty:
+        return []
+    first = t.drop_duplicates("measure")
+    first = first[first["statistic"].isin(("positive", "score", "mean"))]
+    return list(zip(first["measure"].astype(str), first["label"].astype(str)))
+
+
+def _main_rows(results: Results, measure: str) -> pd.DataFrame:
+    t = results.table
+    stat = primary_statistic(t, measure)
+    if stat is None:
+        return t.iloc[0:0]
+    return t[(t["measure"] == measure) & (t["statistic"] == stat)]
+
+
+def latest_year(results: Results) -> int | None:
+    years = pd.to_numeric(results.table.get("year", pd.Series(dtype=float)), errors="coerce").dropna()
+    return int(years.max()) if len(years) else None
+
+
+def headline(results: Results, year: int) -> pd.DataFrame:
+    """Per measure, the organisation (or the filtered selection) row of ``year``."""
+    out = []
+    for measure, _ in measures_in(results):
+        rows = _main_rows(results, measure)
+        row = rows[(rows["group"] == ORGANISATION_GROUP) & (rows["year"] == year)]
+        if len(row):
+            out.append(row.iloc[0])
+    return pd.DataFrame(out).reset_index(drop=True) if out else results.table.iloc[0:0]
+
+
+def trend(results: Results, measure: str) -> pd.DataFrame:
+    rows = _main_rows(results, measure)
+    rows = rows[rows["group"] == ORGANISATION_GROUP].sort_values("year")
+    return rows.reset_index(drop=True)
+
+
+def breakdown(results: Results, measure: str, year: int) -> pd.DataFrame:
+    """The compare-by groups of ``year``: shown groups by value (highest first), then withheld ones."""
+    rows = _main_rows(results, measure)
+    rows = rows[(rows["group"] != ORGANISATION_GROUP) & (rows["year"] == year)].copy()
+    if rows.empty:
+        return rows
+    rows["_order"] = np.where(rows["suppressed"].astype(bool), -np.inf, rows["value"].astype(float).fillna(-np.inf))
+    rows = rows.sort_values(["_order", "group"], ascending=[False, True], kind="stable").drop(columns="_order")
+    return rows.reset_index(drop=True)
+
+
+def is_special(option: str) -> bool:
+    return str(option).strip().lower() in SPECIAL_OPTIONS
+
+
+def likert(results: Results, year: int, measures: list[str] | None = None) -> pd.DataFrame:
+    """Answer shares (options rows) of the organisation/selection in ``year``, for ``measures``
+    (default: all), with the questions in the engine's order and options in the scale's order."""
+    t = results.table
+    rows = t[(t["statistic"] == "options") & (t["group"] == ORGANISATION_GROUP) & (t["year"] == year)]
+    if measures is not None:
+        rows = rows[rows["measure"].isin(measures)]
+    return rows.reset_index(drop=True)
+
+
+def same_scale(options_rows: pd.DataFrame, measure: str) -> list[str]:
+    """The measures answered on the same options as ``measure`` (itself first), for one Likert chart."""
+    if options_rows.empty:
+        return []
+    scales = options_rows.groupby("measure", sort=False)["option"].apply(tuple)
+    if measure not in scales.index:
+        counts = scales.value_counts()
+        if counts.empty:
+            return []
+        scale = counts.index[0]
+    else:
+        scale = scales[measure]
+    same = [m for m, s in scales.items() if s == scale]
+    return sorted(same, key=lambda m: m != measure)
+
+
+def diverging(options: tuple[str, ...]) -> bool:
+    """Whether a scale is drawn around a centre: an odd number (5 or 7) of ordinary options."""
+    ordinary = [o for o in options if not is_special(o)]
+    return len(ordinary) in (5, 7)
+
+
+def figures(chart: str, rows: pd.DataFrame, value_column: str = "value") -> pd.DataFrame:
+    """The figures a chart draws, one row each, in the screenshots CSV layout."""
+    if rows is None or rows.empty:
+        return pd.DataFrame(columns=list(FIGURE_COLUMNS))
+    out = pd.DataFrame({
+        "chart": chart,
+        "measure": rows["measure"].astype(str).to_numpy(),
+        "year": rows["year"].to_numpy(),
+        "group": [g if not o else f"{g}: {o}" for g, o in zip(rows["group"].astype(str),
+                                                               rows.get("option", pd.Series([""] * len(rows))).fillna(""))],
+        "group_1": rows["group_1"].fillna("").to_numpy() if "group_1" in rows else "",
+        "group_2": rows["group_2"].fillna("").to_numpy() if "group_2" in rows else "",
+        "value": rows[value_column].to_numpy(),
+        "n": pd.array(pd.to_numeric(rows["n"], errors="coerce").round(), dtype="Int64"),
+        "suppressed": rows["suppressed"].astype(bool).to_numpy(),
+        "suppression_reason": rows["suppression_reason"].fillna("").to_numpy(),
+    })
+    return out
+
+
+# ------------------------------------------------------------------------------ words
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def format_value(value, unit: str) -> str:
+    if is_missing(value):
+        return ""
+    if unit == "%":
+        return f"{float(value):.1f}%"
+    if unit == "score":
+        return f"{float(value):.2f}/10"
+    return f"{float(value):.2f}"
+
+
+def format_n(n) -> str:
+    return "" if is_missing(n) else f"{int(n):,}"
+
+
+def change_words(change, significant, lower_is_better: bool, unit: str) -> str:
+    """'up 1.9 points, significantly worse' — the mark is words (and an arrow), never colour alone."""
+    if is_missing(change):
+        return ""
+    step = "points" if unit == "%" else ""
+    size = f"{abs(float(change)):.1f} {step}".strip() if unit == "%" else f"{abs(float(change)):.2f}"
+    if abs(float(change)) < 1e-9:
+        direction = "no change"
+    else:
+        direction = ("▲ up " if change > 0 else "▼ down ") + size
+    if significant is True or significant == 1:
+        better = (change < 0) if lower_is_better else (change > 0)
+        return f"{direction}, significantly {'better' if better else 'worse'}"
+    if significant is False or significant == 0:
+        return f"{direction}, not a significant change"
+    return direction
+
+
+def rest_mark(row) -> str:
+    """A short mark for a group that differs significantly from the rest of the organisation."""
+    sig = row.get("significant_vs_rest") if hasattr(row, "get") else None
+    diff = row.get("vs_rest") if hasattr(row, "get") else None
+    if sig is True and not is_missing(diff):
+        better = (diff < 0) if bool(row.get("lower_is_better")) else (diff > 0)
+        return "✓ better" if better else "✗ worse"
+    return ""
+
+
+def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | None = None) -> tuple[list[str], list[list]]:
+    """The data table beside a chart: headers and rows (numbers as numbers, so a copy pastes into
+    Excel as numbers). Value and n always; change, significance and the reason where they apply."""
+    if rows is None or rows.empty:
+        return [], []
+    labels = labels or {}
+    out = []
+    if kind == "answers":
+        headers = ["Question", "Year", "Answer", "% of answers", "n", "Withheld because"]
+        for r in rows.to_dict("records"):
+            out.append([labels.get(r["measure"], r["label"]), int(r["year"]), r["option"],
+                        None if r["suppressed"] else _num(r["value"]), _int(r["n"]),
+                        r["suppression_reason"] if r["suppressed"] else ""])
+        return headers, out
+    what = "Value (%)" if unit == "%" else "Score (0-10)" if unit == "score" else "Value"
+    headers = ["Group", "Year", what, "n", "Weighted", "Change on last year", "Change", "Significance",
+               "Difference from the rest", "Withheld because"]
+    for r in rows.to_dict("records"):
+        withheld = bool(r["suppressed"])
+        sig = r.get("significant")
+        out.append([r["group"], int(r["year"]), None if withheld else _num(r["value"]), _int(r["n"]),
+                    "weighted" if r.get("weighted") else "unweighted",
+                    None if withheld else _num(r.get("change")),
+                    "" if withheld else change_words(r.get("change"), sig, bool(r.get("lower_is_better")), unit),
+                    "" if withheld or sig is None or is_missing(sig) else ("significant" if sig else "not significant"),
+                    None if withheld else _num(r.get("vs_rest")),
+                    r["suppression_reason"] if withheld else ""])
+    return headers, out
+
+
+def _num(value):
+    return None if is_missing(value) else round(float(value), 4)
+
+
+def _int(value):
+    return None if is_missing(value) else int(value)
+
+
+def tsv(headers: list[str], rows: list[list]) -> str:
+    """Tab-separated text for the clipboard: numbers unformatted so Excel reads them as numbers."""
+    def cell(v):
+        if v is None:
+            return ""
+        text = str(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+        if isinstance(v, str) and text[:1] in ("=", "+", "-", "@"):
+            text = "'" + text  # text from the user's file must never run as a formula where it is pasted
+        return text
+    return "\n".join("\t".join(cell(v) for v in line) for line in [headers] + rows) + "\n"
+
+
+def change_short(change, significant, lower_is_better: bool, unit: str) -> str:
+    """A compact change for narrow tables: '▲ +0.1 pts, n.s.' / '▼ -1.9 pts, sig. better'."""
+    if is_missing(change):
+        return ""
+    c = float(change)
+    size = f"{c:+.1f} pts" if unit == "%" else f"{c:+.2f}"
+    arrow = "▲" if c > 0 else "▼" if c < 0 else "="
+    if significant is True or significant == 1:
+        better = (c < 0) if lower_is_better else (c > 0)
+        return f"{arrow} {size}, sig. {'better' if better else 'worse'}"
+    if significant is False or significant == 0:
+        return f"{arrow} {size}, n.s."
+    return f"{arrow} {size}"

@@ -1,0 +1,302 @@
+"""The pages: Overview (the three lenses' headlines and the questions people ask first) and one page
+per lens (a list of its measures; for the chosen one a trend, a breakdown by the compare-by columns
+and the answer distribution of the questions on its scale). Pages only draw Results."""
+
+from __future__ import annotations
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QSplitter,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from explorer.core.results import Results
+from explorer.ui import figures as F
+from explorer.ui.cards import ChartCard
+from explorer.ui.charts import BreakdownChart, LikertChart, TrendChart
+
+LENS_TITLES = {"trust": "Trust", "bullying": "Bullying & harassment", "morale": "Morale"}
+LENS_INTRO = {
+    "trust": "Trust in managers and the organisation: immediate managers, raising concerns, and whether "
+             "staff trust the organisation to act.",
+    "bullying": "Harassment, bullying and abuse, physical violence and discrimination — from patients and "
+                "the public, managers and colleagues — and whether it was reported. Lower is better.",
+    "morale": "Morale: thinking about leaving, work pressure, burnout and engagement.",
+}
+# The questions people ask first, answerable from the Overview: (lens, measure id, words).
+QUICK = (
+    ("bullying", "harassment_colleagues", "% bullied, harassed or abused by colleagues"),
+    ("bullying", "harassment_managers", "% bullied, harassed or abused by managers"),
+    ("bullying", "harassment_public", "% bullied, harassed or abused by patients / the public"),
+    ("trust", "org_safe_to_speak_up", "% who feel safe to speak up about anything that concerns them"),
+    ("trust", "org_confident_address_concern", "% who trust the organisation to address their concern"),
+    ("morale", "leave_often_think", "% who often think about leaving"),
+)
+
+
+def _item(text, number=None, align_right=False) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    if number is not None:
+        item.setData(Qt.ItemDataRole.UserRole, number)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _table(name: str, headers: list[str], parent) -> QTableWidget:
+    t = QTableWidget(0, len(headers), parent)
+    t.setAccessibleName(name)
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setWordWrap(True)
+    t.setTabKeyNavigation(False)
+    header = t.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for c in range(1, len(headers)):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    return t
+
+
+def headline_cells(row: pd.Series) -> list[str]:
+    unit = row["unit"]
+    if row["suppressed"]:
+        return ["withheld", "", row["suppression_reason"]]
+    change = F.change_short(row.get("change"), row.get("significant"), bool(row["lower_is_better"]), unit)
+    return [F.format_value(row["value"], unit), F.format_n(row["n"]), change or "no figure last year"]
+
+
+class LensPage(QWidget):
+    """One lens: measures on the left, the chosen measure's charts on the right."""
+
+    def __init__(self, lens: str, parent=None) -> None:
+        super().__init__(parent)
+        self.lens = lens
+        self.results: Results | None = None
+        self.options: Results | None = None
+        self.year: int | None = None
+        self.threshold = 11
+        self.measure: str | None = None
+        self.labels: dict[str, str] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        intro = QLabel(LENS_INTRO[lens] + " ↓ marks a measure where lower is better.", self)
+        intro.setWordWrap(True)
+        intro.setObjectName("hint")
+        outer.addWidget(intro)
+        self.empty = QLabel("", self)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("emptyReason")
+        self.empty.setAccessibleName(f"Why the {LENS_TITLES[lens]} page is empty")
+        self.empty.hide()
+        outer.addWidget(self.empty)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.list = _table(f"{LENS_TITLES[lens]} measures", ["Measure", "Value", "n", "Change"], split)
+        self.list.setAccessibleDescription("Choose a measure to see its trend, its breakdown and how people answered.")
+        self.list.itemSelectionChanged.connect(self._chosen)
+        split.addWidget(self.list)
+        scroll = QScrollArea(split)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        column = QVBoxLayout(body)
+        column.setContentsMargins(2, 0, 2, 0)
+        self.trend = ChartCard(TrendChart("Trend"), "Trend", body)
+        self.breakdown = ChartCard(BreakdownChart("Breakdown"), "Breakdown", body)
+        self.answers = ChartCard(LikertChart("Answers"), "How people answered", body)
+        self.trend.setMinimumHeight(250)
+        for card in (self.trend, self.breakdown, self.answers):
+            column.addWidget(card)
+        column.addStretch(1)
+        scroll.setWidget(body)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 5)
+        split.setSizes([430, 870])
+        outer.addWidget(split, 1)
+
+    def cards(self) -> list[ChartCard]:
+        return [self.trend, self.breakdown, self.answers]
+
+    def show_results(self, results: Results, options: Results | None, year: int, threshold: int) -> None:
+        self.results, self.options, self.year, self.threshold = results, options, year, threshold
+        self.labels = dict(F.measures_in(results))
+        head = F.headline(results, year)
+        self.empty.setText(results.empty_reason)
+        self.empty.setVisible(bool(results.empty_reason))
+        keep = self.measure
+        self.list.blockSignals(True)
+        self.list.setRowCount(len(head))
+        for r, row in enumerate(head.to_dict("records")):
+            cells = headline_cells(pd.Series(row))
+            label = ("↓ " if row["lower_is_better"] else "") + row["label"]
+            name = _item(label, row["measure"])
+            name.setToolTip(f"{row['label']} — {row['code'] or row['measure']}")
+            self.list.setItem(r, 0, name)
+            self.list.setItem(r, 1, _item(cells[0], align_right=True))
+            self.list.setItem(r, 2, _item(cells[1], align_right=True))
+            self.list.setItem(r, 3, _item(cells[2]))
+        self.list.resizeRowsToContents()
+        ids = head["measure"].tolist() if len(head) else []
+        self.list.blockSignals(False)
+        if not ids or results.empty_reason:
+            self.measure = keep if keep in ids else None
+            for card, chart in ((self.trend, self.trend.chart), (self.breakdown, self.breakdown.chart),
+                                (self.answers, self.answers.chart)):
+                chart.show_message(results.empty_reason or "Nothing to show for this selection.")
+                card.set_table([], [])
+            return
+        self.select(keep if keep in ids else ids[0])
+
+    def select(self, measure: str) -> None:
+        for r in range(self.list.rowCount()):
+            if self.list.item(r, 0).data(Qt.ItemDataRole.UserRole) == measure:
+                self.list.selectRow(r)
+                self.measure = measure
+                self.draw()
+                return
+
+    def _chosen(self) -> None:
+        rows = self.list.selectionModel().selectedRows()
+        if rows:
+            self.measure = self.list.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+            self.draw()
+
+    def draw(self) -> None:
+        if self.results is None or self.measure is None:
+            return
+        r, m, year = self.results, self.measure, self.year
+        rows = F.trend(r, m)
+        if rows.empty:
+            return
+        first = rows.iloc[0]
+        unit, lower = first["unit"], bool(first["lower_is_better"])
+        label = self.labels.get(m, m)
+        weighted = "weighted" if first["weighted"] else "unweighted"
+        better = "lower is better" if lower else "higher is better"
+        what = "% " + ("positive" if not lower else "experiencing it") if unit == "%" else "score out of 10"
+        self.trend.chart.draw(rows, unit, lower)
+        self.trend.set_title(f"{label}: trend", f"{what}, {better}; {weighted}; each year's n in the table")
+        self.trend.set_table(*F.table("trend", rows, unit))
+        org = F.trend(r, m)
+        org = org[org["year"] == year]
+        groups = F.breakdown(r, m, year)
+        by = " and ".join(r.spec.breakdown) if r.spec.breakdown else ""
+        self.breakdown.chart.draw(groups, org.iloc[0] if len(org) else None, unit, lower, self.threshold)
+        self.breakdown.set_title(f"{label}: by {by} in {year}" if by else f"{label}: breakdown",
+                                 f"{what}, {better}; {weighted}; ✓/✗ = significantly better/worse than the rest "
+                                 "of the organisation" if by else "")
+        self.breakdown.set_table(*F.table("breakdown", groups, unit))
+        if self.options is not None:
+            opts = F.likert(self.options, year)
+            same = F.same_scale(opts, m)
+            rows = opts[opts["measure"].isin(same)]
+            order = {k: i for i, k in enumerate(same)}
+            rows = rows.sort_values("measure", key=lambda s: s.map(order), kind="stable")
+            labels = {**dict(F.measures_in(self.options)), **self.labels}
+            self.answers.chart.draw(rows, labels)
+            self.answers.set_title(f"How people answered in {year}" + (f" — {labels.get(m, m)} and questions on the "
+                                                                      "same scale" if m in same else ""),
+                                   "share of each answer; unweighted counts in the table")
+            self.answers.set_table(*F.table("answers", rows, "%", labels))
+        else:
+            self.answers.chart.show_message("Answer distributions are not available for this data.")
+            self.answers.set_table([], [])
+
+
+class OverviewPage(QWidget):
+    """The three lenses at a glance and the questions people ask first; each links to its page."""
+
+    open_measure = Signal(str, str)  # lens, measure
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        self.empty = QLabel("", self)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("emptyReason")
+        self.empty.hide()
+        outer.addWidget(self.empty)
+        quick_title = QLabel("The questions asked first", self)
+        quick_title.setObjectName("sectionTitle")
+        outer.addWidget(quick_title)
+        self.quick = _table("The questions asked first", ["Question", "Value", "n", "Change on last year"], self)
+        self.quick.setAccessibleDescription("Press Enter on a row to open its page.")
+        self.quick.itemActivated.connect(self._open_quick)
+        self.quick.cellDoubleClicked.connect(lambda r, c: self._open_quick(self.quick.item(r, 0)))
+        outer.addWidget(self.quick, 2)
+        grid = QGridLayout()
+        self.lens_tables: dict[str, QTableWidget] = {}
+        self.lens_buttons: dict[str, QPushButton] = {}
+        for i, lens in enumerate(LENS_TITLES):
+            box = QVBoxLayout()
+            row = QHBoxLayout()
+            title = QLabel(LENS_TITLES[lens], self)
+            title.setObjectName("sectionTitle")
+            row.addWidget(title, 1)
+            button = QPushButton(f"Open {LENS_TITLES[lens]} →", self)
+            button.setAccessibleName(f"Open the {LENS_TITLES[lens]} page")
+            button.clicked.connect(lambda _=False, lens=lens: self.open_measure.emit(lens, ""))
+            row.addWidget(button)
+            self.lens_buttons[lens] = button
+            box.addLayout(row)
+            table = _table(f"{LENS_TITLES[lens]} headline figures", ["Measure", "Value", "Change"], self)
+            table.itemActivated.connect(lambda item, lens=lens: self._open(lens, item))
+            table.cellDoubleClicked.connect(lambda r, c, lens=lens, t=table: self._open(lens, t.item(r, 0)))
+            self.lens_tables[lens] = table
+            box.addWidget(table)
+            grid.addLayout(box, 0, i)
+        outer.addLayout(grid, 3)
+
+    def _open_quick(self, item) -> None:
+        if item is None:
+            return
+        row = self.quick.item(item.row(), 0)
+        lens, measure = row.data(Qt.ItemDataRole.UserRole)
+        self.open_measure.emit(lens, measure)
+
+    def _open(self, lens: str, item) -> None:
+        if item is not None:
+            table = self.lens_tables[lens]
+            self.open_measure.emit(lens, table.item(item.row(), 0).data(Qt.ItemDataRole.UserRole))
+
+    def show_results(self, by_lens: dict[str, Results], year: int) -> None:
+        heads = {lens: F.headline(r, year) for lens, r in by_lens.items()}
+        reasons = [r.empty_reason for r in by_lens.values() if r.empty_reason]
+        self.empty.setText(reasons[0] if reasons else "")
+        self.empty.setVisible(bool(reasons))
+        rows = []
+        for lens, measure, words in QUICK:
+            head = heads.get(lens)
+            if head is None or head.empty:
+                continue
+            match = head[head["measure"] == measure]
+            if len(match):
+                rows.append((lens, measure, words, match.iloc[0]))
+        self.quick.setRowCount(len(rows))
+        for r, (lens, measure, words, row) in enumerate(rows):
+            cells = headline_cells(row)
+            self.quick.setItem(r, 0, _item(words + (" (lower is better)" if row["lower_is_better"] else ""),
+                                           (lens, measure)))
+            for c, text in enumerate(cells, start=1):
+                self.quick.setItem(r, c, _item(text, align_right=c < 3))
+        self.quick.resizeRowsToContents()
+        for lens, table in self.lens_tables.items():
+            head = heads.get(lens, pd.DataFrame())
+            # the lens's summary scores (themes, People Promise elements); its questions are on its page
+            if len(head):
+                scores = head[head["unit"] == "score"]
+                head = scores if len(scores) else head.head(6)
+            table.setRowCount(len(head))
+            for r, row in enumerate(head.to_dict("records")):
+                cells = headline_cells(pd.Series(row))
+                name = _item(row["label"] + (" (lower is better)" if row["lower_is_better"] else ""), row["measure"])
+                name.setToolTip(f"{row['label']}: {cells[0]}, n = {cells[1]}")
+                table.setItem(r, 0, name)
+                table.setItem(r, 1, _item(cells[0], align_right=True))
+                table.setItem(r, 2, _item(cells[2]))
+            table.resizeRowsToContents()
