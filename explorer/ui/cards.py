@@ -29,8 +29,21 @@ class DataTable(QTableWidget):
         self.headers: list[str] = []
         self.rows: list[list] = []
 
-    def fill(self, headers: list[str], rows: list[list]) -> None:
+    def fill(self, headers: list[str], rows: list[list], now: bool = True) -> None:
+        """Keep the figures; build the widget's items now or when first shown (drawing stays fast)."""
         self.headers, self.rows = headers, rows
+        self._stale = True
+        if now or self.isVisible():
+            self._build()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if getattr(self, "_stale", False):
+            self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
+        self._stale = False
+        headers, rows = self.headers, self.rows
         self.setSortingEnabled(False)
         self.clear()
         self.setColumnCount(len(headers))
@@ -109,7 +122,7 @@ class ChartCard(QFrame):
             b.setAccessibleName(f"{text} — {title}")
 
     def set_table(self, headers: list[str], rows: list[list]) -> None:
-        self.table.fill(headers, rows)
+        self.table.fill(headers, rows, now=False)
         self.copy_table_button.setEnabled(bool(rows))
 
     def toggle_table(self) -> None:

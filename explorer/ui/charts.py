@@ -178,8 +178,9 @@ class TrendChart(Chart):
         if "benchmark_median" in band:
             item.addItem(pg.PlotDataItem(years, band["benchmark_median"], pen=pg.mkPen(P.NHS_MID_GREY, width=2,
                                                                                      style=Qt.PenStyle.DashLine)))
-        item.addItem(pg.PlotDataItem(years, values, pen=pg.mkPen(P.NHS_BLUE, width=3), symbol="o", symbolSize=10,
-                                     symbolBrush=P.NHS_BLUE, symbolPen="w", connect="finite"))
+        if np.isfinite(values).any():  # every year withheld: words only, no empty line
+            item.addItem(pg.PlotDataItem(years, values, pen=pg.mkPen(P.NHS_BLUE, width=3), symbol="o", symbolSize=10,
+                                         symbolBrush=P.NHS_BLUE, symbolPen="w", connect="finite"))
         finite = values[~np.isnan(values)]
         lows = [finite.min()] if len(finite) else [0.0]
         highs = [finite.max()] if len(finite) else [1.0]

@@ -20,9 +20,19 @@ FIGURE_COLUMNS = ("chart", "measure", "year", "group", "group_1", "group_2", "va
 SPECIAL_OPTIONS = ("don't know", "not applicable", "not sure", "prefer not to say")
 
 
+def _split(results: Results) -> dict[str, pd.DataFrame]:
+    """The table's rows per measure, split once per Results (charts ask many times per redraw)."""
+    cache = results.__dict__.get("_by_measure")
+    if cache is None:
+        t = results.table
+        cache = {str(k): v for k, v in t.groupby("measure", sort=False)} if len(t) else {}
+        results.__dict__["_by_measure"] = cache
+    return cache
+
+
 def primary_statistic(table: pd.DataFrame, measure: str) -> str | None:
     """The figure a measure is read by: % positive for questions, the 0-10 score for themes."""
-    stats = set(table.loc[table["measure"] == measure, "statistic"])
+    stats = set(table.loc[table["measure"] == measure, "statistic"]) if len(table) else set()
     for s in ("positive", "score", "mean"):
         if s in stats:
             return s
@@ -31,20 +41,20 @@ def primary_statistic(table: pd.DataFrame, measure: str) -> str | None:
 
 def measures_in(results: Results) -> list[tuple[str, str]]:
     """(id, label) of the measures the Results hold, in the engine's order."""
-    t = results.table
-    if t.empty:
-        return []
-    first = t.drop_duplicates("measure")
-    first = first[first["statistic"].isin(("positive", "score", "mean"))]
-    return list(zip(first["measure"].astype(str), first["label"].astype(str)))
+    out = []
+    for measure, rows in _split(results).items():
+        if rows["statistic"].isin(("positive", "score", "mean")).any():
+            out.append((measure, str(rows["label"].iloc[0])))
+    return out
 
 
 def _main_rows(results: Results, measure: str) -> pd.DataFrame:
-    t = results.table
-    stat = primary_statistic(t, measure)
-    if stat is None:
-        return t.iloc[0:0]
-    return t[(t["measure"] == measure) & (t["statistic"] == stat)]
+    rows = _split(results).get(measure)
+    if rows is None:
+        return results.table.iloc[0:0]
+    stats = set(rows["statistic"])
+    stat = next((s for s in ("positive", "score", "mean") if s in stats), None)
+    return rows[rows["statistic"] == stat] if stat else rows.iloc[0:0]
 
 
 def latest_year(results: Results) -> int | None:
@@ -54,13 +64,15 @@ def latest_year(results: Results) -> int | None:
 
 def headline(results: Results, year: int) -> pd.DataFrame:
     """Per measure, the organisation (or the filtered selection) row of ``year``."""
-    out = []
-    for measure, _ in measures_in(results):
-        rows = _main_rows(results, measure)
-        row = rows[(rows["group"] == ORGANISATION_GROUP) & (rows["year"] == year)]
-        if len(row):
-            out.append(row.iloc[0])
-    return pd.DataFrame(out).reset_index(drop=True) if out else results.table.iloc[0:0]
+    t = results.table
+    if t.empty:
+        return t
+    rows = t[(t["group"] == ORGANISATION_GROUP) & (t["year"] == year) & t["statistic"].isin(("positive", "score", "mean"))]
+    rank = rows["statistic"].map({"positive": 0, "score": 1, "mean": 2})
+    rows = rows.assign(_rank=rank.to_numpy()).sort_values("_rank", kind="stable").drop_duplicates("measure")
+    order = {m: i for i, (m, _) in enumerate(measures_in(results))}
+    rows = rows.sort_values("measure", key=lambda s: s.map(order), kind="stable").drop(columns="_rank")
+    return rows.reset_index(drop=True)
 
 
 def trend(results: Results, measure: str) -> pd.DataFrame:

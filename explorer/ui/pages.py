@@ -139,7 +139,9 @@ class LensPage(QWidget):
             self.list.setItem(r, 1, _item(cells[0], align_right=True))
             self.list.setItem(r, 2, _item(cells[1], align_right=True))
             self.list.setItem(r, 3, _item(cells[2]))
-        self.list.resizeRowsToContents()
+        if self.list.property("rows") != len(head):  # row heights depend on the labels, not the values
+            self.list.resizeRowsToContents()
+            self.list.setProperty("rows", len(head))
         ids = head["measure"].tolist() if len(head) else []
         self.list.blockSignals(False)
         if not ids or results.empty_reason:

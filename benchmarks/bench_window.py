@@ -1,0 +1,77 @@
+"""Window responsiveness: from a filter click to redrawn charts (target: median <= 100 ms on the demo).
+
+    python benchmarks/bench_window.py [--clicks 20] [--million]
+
+Drives the real window offscreen: the Bullying page compared by Directorate, then ticks one staff
+group after another (a new view each time, as a user clicking through), and times each from the
+click to the end of drawing (debounce, computing in the worker, drawing). The first view of each
+page is reported apart (it builds the answer-scale partitions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clicks", type=int, default=20)
+    parser.add_argument("--million", action="store_true", help="also on ~1,000,000 respondents (slow to build)")
+    args = parser.parse_args()
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from explorer.core.session import Session
+    from explorer.ui.main import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    sessions = [("demo", Session.open_demo())]
+    if args.million:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_engine import million_like  # the engine benchmark's 1M file with the demo's cells
+
+        big = Session(million_like(sessions[0][1].data), sessions[0][1].bank)
+        big.prepare()
+        sessions.append(("1M", big))
+    for name, session in sessions:
+        w = MainWindow(None)
+        w.resize(1366, 768)
+        w.show()
+        w.set_session(session)
+        w.computer.wait(120000)
+        for lens in ("trust", "bullying", "morale"):
+            t = time.perf_counter()
+            w.tabs.setCurrentWidget(w.lens_pages[lens])
+            w.computer.wait(120000)
+            print(f"{name}: first view of {lens}: {(time.perf_counter() - t) * 1000:.0f} ms")
+        w.panel.by1.setCurrentIndex(w.panel.by1.findData("Directorate"))
+        w.computer.wait(120000)
+        lst = w.panel.columns["Staff group"].list
+        w.computer.timings.clear()
+        walls = []
+        for i in range(min(args.clicks, lst.count())):  # each a view not seen before
+            for j in range(lst.count()):
+                lst.item(j).setCheckState(Qt.CheckState.Unchecked)
+            w.computer.wait(120000)
+            w.computer.timings.clear()
+            item = lst.item(i)
+            t = time.perf_counter()
+            item.setCheckState(Qt.CheckState.Checked)
+            w.computer.wait(120000)
+            walls.append(time.perf_counter() - t)
+        print(f"{name}: filter click -> redrawn ({len(walls)} clicks): median {statistics.median(walls) * 1000:.0f} ms, "
+              f"max {max(walls) * 1000:.0f} ms (target <= {100 if name == 'demo' else 1000} ms)")
+        w.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
