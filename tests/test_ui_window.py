@@ -249,3 +249,20 @@ def test_screenshots_write_pages_whose_csvs_equal_the_results(tmp_path, qtbot, d
         t = truth[(truth["measure"] == r.measure) & (truth["year"] == r.year) & (truth["group"] == r.group)]
         t = t[t["statistic"].isin(("positive", "score"))]
         assert abs(float(t["value"].iloc[0]) - r.value) < 1e-9 and int(t["n"].iloc[0]) == r.n
+
+
+def test_settings_stay_in_the_test_folder_and_recent_files_are_remembered(qtbot, tmp_path):
+    import os
+
+    from explorer.ui.main import MainWindow
+    from tests import readers_fixtures as fx
+
+    path = fx.write_respondent_xlsx(tmp_path / "recent.xlsx")
+    w = MainWindow(str(path))
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.session is not None, timeout=30000)
+    assert w.settings.fileName().startswith(os.environ["XDG_CONFIG_HOME"])
+    assert w.recent_files()[0] == str(path.resolve())
+    path.unlink()  # a recent file that has gone is not offered
+    assert str(path.resolve()) not in w.recent_files()
+    w.close()

@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value("recent", [])
         if isinstance(value, str):
             value = [value]
-        return [v for v in (value or []) if isinstance(v, str)][:MAX_RECENT]
+        return [v for v in (value or []) if isinstance(v, str) and Path(v).is_file()][:MAX_RECENT]
 
     def _remember(self, file: str) -> None:
         files = [str(Path(file).resolve())] + [f for f in self.recent_files() if f != str(Path(file).resolve())]
