@@ -458,3 +458,21 @@ def test_a_fine_column_does_not_empty_the_main_views():
                 prepared=prep).table
     shown = t[~t["suppressed"] & (t["group"] != "All staff")]
     assert shown["n"].sum() >= 0.9 * t.loc[t["group"] == "All staff", "n"].iloc[0]
+
+
+def test_the_reason_for_a_combined_value_does_not_tell_its_size(demo):
+    """Review 3: the reason flipped from 'combined' to 'fewer than T' at T = size + 1, so trying
+    thresholds one after another gave a value's raw size (and, by subtraction, a small group's)."""
+    from explorer.core.session import Session
+
+    s = Session(demo[0], BANK)
+    texts = set()
+    for threshold in range(11, 26):
+        r = s.compute(ViewSpec(lens="bullying", measures=("harassment_colleagues",), years=(2025,),
+                               breakdown=("gender",), threshold=threshold))
+        t = r.table
+        texts |= set(t.loc[t["suppressed"] & (t["group"] == "Non-binary"), "suppression_reason"])
+    assert texts and not any(x.startswith("combined with smaller groups") or "respondents; counted in" in x
+                             for x in texts), texts
+    with pytest.raises(SpecError):
+        ViewSpec(threshold=51)

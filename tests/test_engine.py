@@ -321,7 +321,8 @@ def test_demo_bullying_by_directorate_shows_surgery_and_combines_the_small_direc
         assert shown.loc[shown["value"].idxmax(), "group"] == "Surgery"
         small = rows[rows["group"] == "Research and Innovation"].iloc[0]
         assert small["suppressed"] and math.isnan(small["value"])
-        assert small["suppression_reason"] == "fewer than 11 respondents; counted in 'Other directorates (combined)'"
+        assert small["suppression_reason"] == ("fewer than 11 respondents, or combined to protect smaller groups; "
+                                               "counted in 'Other directorates (combined)'")
         other = rows[rows["group"] == "Other directorates (combined)"].iloc[0]
         assert not other["suppressed"] and other["n"] >= 11
         total = t[(t["measure"] == "harassment_colleagues") & (t["year"] == year) & (t["group"] == "All staff")]

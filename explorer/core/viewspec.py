@@ -72,6 +72,10 @@ class DatasetRef:
                    kind=str(data.get("kind", "")), demo=bool(data.get("demo", False)))
 
 
+# Thresholds chain (each is built from the one below), so the highest sets the work a view can ask for.
+MAX_THRESHOLD = 50
+
+
 def _default_threshold() -> int:
     return minimum_threshold()
 
@@ -138,6 +142,8 @@ class ViewSpec:
         minimum = minimum_threshold()
         if not isinstance(self.threshold, int) or isinstance(self.threshold, bool) or self.threshold < minimum:
             raise SpecError(f"The suppression threshold cannot be below {minimum} respondents.")
+        if self.threshold > MAX_THRESHOLD:
+            raise SpecError(f"The suppression threshold can be at most {MAX_THRESHOLD} respondents.")
 
     def with_(self, **changes: Any) -> "ViewSpec":
         return replace(self, **changes)

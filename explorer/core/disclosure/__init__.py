@@ -53,7 +53,7 @@ from explorer.core.unverified import load_unverified
 
 __all__ = ["NOT_STATED", "ORGANISATION", "PEOPLE", "POOLED", "Family", "MeasurePartition", "Rule", "coarsen",
            "leaves", "join", "separated", "pooled_label", "minimum_threshold", "local_rule_max", "rule",
-           "reason_small", "reason_small_group", "reason_combined", "reason_parts", "reason_local",
+           "reason_small", "reason_small_group", "reason_combined", "reason_combined_or_small", "reason_parts", "reason_local",
            "reason_column_dropped", "reason_no_answers", "REASON_YEAR_TOO_SMALL"]
 
 
@@ -77,6 +77,12 @@ def reason_small(threshold: int) -> str:
 
 def reason_small_group(threshold: int, pool: str) -> str:
     return f"fewer than {threshold} respondents; counted in '{pool}'"
+
+
+def reason_combined_or_small(threshold: int, pool: str) -> str:
+    """Why a value of the file's is not shown on its own: the same words whether it is small itself
+    or was combined to protect smaller groups (which it is would reveal its size)."""
+    return f"fewer than {threshold} respondents, or combined to protect smaller groups; counted in '{pool}'"
 
 
 def reason_combined(pool: str) -> str:

@@ -112,10 +112,9 @@ class Context:
                 pool = fam.pooled_name(column)
                 rows = fam.cell_year == year
                 for name in fam.pooled(year, self.groups.leaf_codes()).get(column, ([], []))[0]:
-                    code = fam.categories[j].index(name)
-                    size = fam.cell_count[rows & (fam.cell_codes[:, j] == code)].sum()
-                    groups.setdefault((code,), D.reason_small_group(self.view.threshold, pool)
-                                      if size < self.view.threshold else D.reason_combined(pool))
+                    # one reason whatever the value's own size: a reason that changed with it would
+                    # tell that size to anyone trying thresholds one after another
+                    groups.setdefault((fam.categories[j].index(name),), D.reason_combined_or_small(self.view.threshold, pool))
             self._reference[year] = groups
         return self._reference[year]
 
