@@ -32,7 +32,7 @@ def main() -> int:
     from explorer.core.session import Session
     from explorer.ui.main import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # kept alive for the run
     sessions = [("demo", Session.open_demo())]
     if args.million:
         sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -79,6 +79,8 @@ class Computer(QObject):
 
     def _ended(self, request: int) -> None:
         self.running = None
+        if request != self.latest:
+            self.started_at.pop(request, None)  # a stale request: nobody will time it
         if self._pending is not None:
             self._start()
         elif request == self.latest:

@@ -17,6 +17,7 @@ from explorer.core.results import ORGANISATION_GROUP, Results
 # One row per figure drawn (the screenshots CSV columns, in order).
 FIGURE_COLUMNS = ("chart", "measure", "year", "group", "group_1", "group_2", "value", "n", "suppressed",
                   "suppression_reason")
+MAIN_STATISTICS = ("positive", "score", "mean")  # what a measure is read by, in order of preference
 SPECIAL_OPTIONS = ("don't know", "not applicable", "not sure", "prefer not to say")
 
 
@@ -30,20 +31,11 @@ def _split(results: Results) -> dict[str, pd.DataFrame]:
     return cache
 
 
-def primary_statistic(table: pd.DataFrame, measure: str) -> str | None:
-    """The figure a measure is read by: % positive for questions, the 0-10 score for themes."""
-    stats = set(table.loc[table["measure"] == measure, "statistic"]) if len(table) else set()
-    for s in ("positive", "score", "mean"):
-        if s in stats:
-            return s
-    return None
-
-
 def measures_in(results: Results) -> list[tuple[str, str]]:
     """(id, label) of the measures the Results hold, in the engine's order."""
     out = []
     for measure, rows in _split(results).items():
-        if rows["statistic"].isin(("positive", "score", "mean")).any():
+        if rows["statistic"].isin(MAIN_STATISTICS).any():
             out.append((measure, str(rows["label"].iloc[0])))
     return out
 
@@ -53,13 +45,8 @@ def _main_rows(results: Results, measure: str) -> pd.DataFrame:
     if rows is None:
         return results.table.iloc[0:0]
     stats = set(rows["statistic"])
-    stat = next((s for s in ("positive", "score", "mean") if s in stats), None)
+    stat = next((s for s in MAIN_STATISTICS if s in stats), None)
     return rows[rows["statistic"] == stat] if stat else rows.iloc[0:0]
-
-
-def latest_year(results: Results) -> int | None:
-    years = pd.to_numeric(results.table.get("year", pd.Series(dtype=float)), errors="coerce").dropna()
-    return int(years.max()) if len(years) else None
 
 
 def headline(results: Results, year: int) -> pd.DataFrame:
@@ -67,8 +54,8 @@ def headline(results: Results, year: int) -> pd.DataFrame:
     t = results.table
     if t.empty:
         return t
-    rows = t[(t["group"] == ORGANISATION_GROUP) & (t["year"] == year) & t["statistic"].isin(("positive", "score", "mean"))]
-    rank = rows["statistic"].map({"positive": 0, "score": 1, "mean": 2})
+    rows = t[(t["group"] == ORGANISATION_GROUP) & (t["year"] == year) & t["statistic"].isin(MAIN_STATISTICS)]
+    rank = rows["statistic"].map({s: i for i, s in enumerate(MAIN_STATISTICS)})
     rows = rows.assign(_rank=rank.to_numpy()).sort_values("_rank", kind="stable").drop_duplicates("measure")
     order = {m: i for i, (m, _) in enumerate(measures_in(results))}
     rows = rows.sort_values("measure", key=lambda s: s.map(order), kind="stable").drop(columns="_rank")

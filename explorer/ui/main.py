@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 from explorer import APP_NAME, __version__
 from explorer.core.session import Session
 from explorer.core.surveydata import SurveyData
-from explorer.core.viewspec import SpecError, ViewSpec
+from explorer.core.viewspec import SpecError
 from explorer.ui import palette as P
 from explorer.ui.compute import Computer
 from explorer.ui.filterpanel import FilterPanel
@@ -457,8 +458,6 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         started = self.computer.started_at.pop(request, None)
         if started is not None:
-            import time
-
             self.computer.timings.append(time.perf_counter() - started)
 
     def _on_compute_failed(self, request: int, message: str) -> None:

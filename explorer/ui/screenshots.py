@@ -33,14 +33,22 @@ def render(file: str | None, outdir: str | os.PathLike, size: tuple[int, int] = 
     """Render the welcome view and every page; returns the index entries."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from explorer.ui.main import MainWindow
-
     app = QApplication.instance() or QApplication([])
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     errors: list[str] = []
+    saved = QMessageBox.warning, QMessageBox.information
     QMessageBox.warning = lambda *a, **k: errors.append(str(a[2]) if len(a) > 2 else "")  # no modal dialogs here
     QMessageBox.information = lambda *a, **k: None
+    try:
+        return _render(app, out, size, file, view, errors)
+    finally:
+        QMessageBox.warning, QMessageBox.information = saved
+
+
+def _render(app, out: Path, size: tuple[int, int], file: str | None, view: str | None, errors: list[str]) -> list[dict]:
+    from explorer.ui.main import MainWindow
+
     window = MainWindow(None)
     window.resize(*size)
     window.show()

@@ -53,7 +53,7 @@ from explorer.core.unverified import load_unverified
 
 __all__ = ["NOT_STATED", "ORGANISATION", "PEOPLE", "POOLED", "Family", "MeasurePartition", "Rule", "coarsen",
            "leaves", "join", "separated", "pooled_label", "minimum_threshold", "local_rule_max", "rule",
-           "reason_small", "reason_small_group", "reason_combined", "reason_combined_or_small", "reason_parts", "reason_local",
+           "reason_small", "reason_combined_or_small", "reason_parts", "reason_local",
            "reason_column_dropped", "reason_no_answers", "REASON_YEAR_TOO_SMALL"]
 
 
@@ -75,22 +75,16 @@ def reason_small(threshold: int) -> str:
     return f"fewer than {threshold} responses"
 
 
-def reason_small_group(threshold: int, pool: str) -> str:
-    return f"fewer than {threshold} respondents; counted in '{pool}'"
-
-
 def reason_combined_or_small(threshold: int, pool: str) -> str:
     """Why a value of the file's is not shown on its own: the same words whether it is small itself
     or was combined to protect smaller groups (which it is would reveal its size)."""
     return f"fewer than {threshold} respondents, or combined to protect smaller groups; counted in '{pool}'"
 
 
-def reason_combined(pool: str) -> str:
-    return f"combined with smaller groups in '{pool}' so that they cannot be worked out"
-
-
 def reason_parts(pool: str) -> str:
-    return f"too few answers to this question in parts of this group; they are counted in '{pool}'"
+    """A group withheld for one question: the same words whether it has no answers of its own or
+    too few (which it is changes with the threshold, and would tell how many answered)."""
+    return f"no answers, or too few to show, to this question from this group; any are counted in '{pool}'"
 
 
 def reason_local() -> str:

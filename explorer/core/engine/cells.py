@@ -110,7 +110,6 @@ class Context:
                 fam, column = self.family, self.view.breakdown[0]
                 j = fam.columns.index(column)
                 pool = fam.pooled_name(column)
-                rows = fam.cell_year == year
                 for name in fam.pooled(year, self.groups.leaf_codes()).get(column, ([], []))[0]:
                     # one reason whatever the value's own size: a reason that changed with it would
                     # tell that size to anyone trying thresholds one after another
@@ -290,12 +289,13 @@ def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, vi
                   "_g2": np.full(count, -1), "_total": np.ones(count, dtype=bool), "_pooled": np.zeros(count, dtype=bool)}
     else:
         labels = _labels(_decode(g_key, view.breakdown, index), view.breakdown, index)
+    pool = prep.family(view.family).pooled_name(view.breakdown[-1]) if g_key is not None else ""
     if statistic != "options":
         fields = _fields(statistic, sums)
         if rest is not None:
             r = _fields(statistic, rest)
             fields.update(_rest_p=r["_p"], _rest_n=r["_n"], _rest_sd=r["_sd"])
-        return [_withhold(_chunk(count, year=year, **labels, **fields), too_small[yi])]
+        return [_withhold(_chunk(count, year=year, **labels, **fields), too_small[yi], pool)]
     out = []
     for y_index, y in enumerate(years):
         rows = np.flatnonzero(yi == y_index)
@@ -313,7 +313,7 @@ def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, vi
                        option=np.array([label for _, label in options] * len(rows), dtype=object),
                        _option_code=np.array([code for code, _ in options] * len(rows), dtype=float),
                        value=value.reshape(-1), n=np.repeat(n_valid, k), _n=np.repeat(n_valid, k))
-        out.append(_withhold(chunk, np.repeat(too_small[yi[rows]], k)))
+        out.append(_withhold(chunk, np.repeat(too_small[yi[rows]], k), pool))
     return out
 
 
@@ -336,9 +336,13 @@ def _labels(codes: np.ndarray, breakdown: tuple[str, ...], index: BlockIndex) ->
             "_total": np.zeros(len(codes), dtype=bool), "_pooled": pooled1 | pooled2}
 
 
-def _withhold(chunk: dict, too_small: np.ndarray) -> dict:
+def _withhold(chunk: dict, too_small: np.ndarray, pool: str = "") -> dict:
+    """Withhold rows of a year too small to show, and rows without answers: a group's in the words
+    of a group with too few (``pool``: where its answers are counted), so the two cannot be told apart."""
     empty = ~(chunk["_n"].astype(float) > 0)
-    reason = np.where(too_small, D.REASON_YEAR_TOO_SMALL, np.where(empty, D.reason_no_answers(), ""))
+    group_reason = np.where(chunk["_total"].astype(bool), D.reason_no_answers(), D.reason_parts(pool) if pool
+                            else D.reason_no_answers())
+    reason = np.where(too_small, D.REASON_YEAR_TOO_SMALL, np.where(empty, group_reason, ""))
     chunk["suppression_reason"] = reason.astype(object)
     chunk["suppressed"] = reason != ""
     return chunk

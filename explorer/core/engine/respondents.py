@@ -220,7 +220,7 @@ def _empty_reason(prep: Prepared, spec: ViewSpec, view: cells.View, shown: tuple
     if len(totals) and (totals == D.REASON_YEAR_TOO_SMALL).all():
         return (f"Fewer than {spec.threshold} people responded in {_years_text(shown)}, so nothing can be shown "
                 "without revealing them.")
-    if (reasons == D.reason_no_answers()).all():
+    if (totals == D.reason_no_answers()).all() and len(totals):
         return f"No one in this selection answered the chosen questions in {_years_text(shown)}."
     return ("Every figure in this view is withheld to protect small groups; choose a wider selection or "
             "compare by fewer columns.")
