@@ -97,6 +97,7 @@ class LensPage(QWidget):
         self.list = _table(f"{LENS_TITLES[lens]} measures", ["Measure", "Value", "n", "Change"], split)
         self.list.setAccessibleDescription("Choose a measure to see its trend, its breakdown and how people answered.")
         self.list.itemSelectionChanged.connect(self._chosen)
+        self.list.setMinimumWidth(420)  # question wording stays readable at 150 % scaling
         split.addWidget(self.list)
         scroll = QScrollArea(split)
         scroll.setWidgetResizable(True)
@@ -108,6 +109,7 @@ class LensPage(QWidget):
         self.breakdown = ChartCard(BreakdownChart("Breakdown"), "Breakdown", body)
         self.answers = ChartCard(LikertChart("Answers"), "How people answered", body)
         self.trend.setMinimumHeight(250)
+        self.trend.setMaximumHeight(330)  # so the breakdown starts on the first screen at 1366x768
         for card in (self.trend, self.breakdown, self.answers):
             column.addWidget(card)
         column.addStretch(1)
