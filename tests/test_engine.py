@@ -164,18 +164,46 @@ def test_theme_morale_from_its_sub_scores():
 
 # --------------------------------------------------------------------------- weighting
 def test_weighting_changes_the_value_not_n():
-    data = dataset({"manager_encourages": [5, 1] * 10, "weight": [3.0, 1.0] * 10})
+    # the survey's weights follow the occupation group: each group counts with its own weight
+    data = dataset({"manager_encourages": [5, 1] * 12, "Staff group": ["Nursing", "Medical"] * 12,
+                    "weight": [3.0, 1.0] * 12})
     unweighted = value(compute(data, ViewSpec(measures=("manager_encourages",)), BANK), "manager_encourages")
     weighted = value(compute(data, ViewSpec(measures=("manager_encourages",), weighted=True), BANK), "manager_encourages")
     assert unweighted["value"] == pytest.approx(50.0) and bool(unweighted["weighted"]) is False
     assert weighted["value"] == pytest.approx(75.0) and bool(weighted["weighted"]) is True
-    assert weighted["n"] == unweighted["n"] == 20
+    assert weighted["n"] == unweighted["n"] == 24
+
+
+def test_weights_that_differ_inside_a_group_are_not_applied():
+    """Review 4: weights differing inside a combined group let its make-up be solved for (down to one
+    person's answers). Weights are read from group labels: here they follow no column, so a weighted
+    view says it is unweighted; a group too small to stand alone is weighted as a whole."""
+    data = dataset({"manager_encourages": [5, 1] * 12, "weight": [3.0, 1.0] * 12})
+    r = compute(data, ViewSpec(measures=("manager_encourages",), weighted=True), BANK)
+    assert value(r, "manager_encourages")["value"] == pytest.approx(50.0)
+    assert bool(value(r, "manager_encourages")["weighted"]) is False
+    assert any("weights differ within" in n for n in r.notes)
+    # 12 nurses (weight 3, all positive), 12 doctors (weight 1, none), 3 therapists (weight 2, all positive)
+    # combined with the doctors: that group counts with the year's average weight of the groups that
+    # have one, (12*3 + ...) — never the therapists' own, which would tell how many of them there are
+    data = dataset({"manager_encourages": [5] * 12 + [1] * 12 + [5] * 3,
+                    "Staff group": ["Nursing"] * 12 + ["Medical"] * 12 + ["AHP"] * 3,
+                    "weight": [3.0] * 12 + [1.0] * 12 + [2.0] * 3})
+    r = compute(data, ViewSpec(measures=("manager_encourages",), weighted=True, breakdown=("Staff group",)), BANK)
+    assert bool(value(r, "manager_encourages", "Nursing")["weighted"]) is True
+    assert value(r, "manager_encourages", "Nursing")["value"] == pytest.approx(100.0)
+    combined = value(r, "manager_encourages", "Other staff groups (combined)")
+    assert combined["value"] == pytest.approx(100.0 * 3 / 15)  # one weight for the whole group: unweighted share
+    assert combined["n"] == 15
+    average = 3.0  # the only group with a weight of its own in its label is Nursing (12 at 3.0)
+    total = value(r, "manager_encourages")["value"]
+    assert total == pytest.approx(100.0 * (12 * 3.0 + 3 * average) / (12 * 3.0 + 15 * average))
 
 
 def test_weighted_score():
-    data = dataset({"manager_encourages": [5, 1] * 10, "manager_clear_feedback": [5, 1] * 10,
-                    "manager_asks_opinion": [5, 1] * 10, "manager_interest_wellbeing": [5, 1] * 10,
-                    "weight": [3.0, 1.0] * 10})
+    data = dataset({"manager_encourages": [5, 1] * 12, "manager_clear_feedback": [5, 1] * 12,
+                    "manager_asks_opinion": [5, 1] * 12, "manager_interest_wellbeing": [5, 1] * 12,
+                    "Staff group": ["Nursing", "Medical"] * 12, "weight": [3.0, 1.0] * 12})
     assert value(compute(data, ViewSpec(measures=("PP7_2",), weighted=True), BANK), "PP7_2")["value"] == pytest.approx(7.5)
 
 

@@ -40,6 +40,12 @@ class Filter:
         """Every condition as (column, values, negated), in order."""
         raise NotImplementedError
 
+    def truth(self, frame: pd.DataFrame, unknown: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Three-valued: per row, (surely true, surely false). ``unknown[column]`` marks rows whose
+        value in that column is not known (a combined group's label: its members differ), where a
+        condition is neither — unless it names that label itself."""
+        raise NotImplementedError
+
     def map_columns(self, fn: Callable[[str], str]) -> "Filter":
         """The same filter with every column name passed through ``fn`` (e.g. to resolve "Ethnic
         background" to the data's column)."""
@@ -123,6 +129,10 @@ class Eq(Filter):
     def leaves(self):
         yield self.column, (self.value,), False
 
+    def truth(self, frame, unknown):
+        true = self.to_mask(frame)
+        return true, ~true & ~unknown[self.column]
+
     def map_leaves(self, fn):
         return fn(self)
 
@@ -154,6 +164,10 @@ class In(Filter):
     def leaves(self):
         yield self.column, self.values, False
 
+    def truth(self, frame, unknown):
+        true = self.to_mask(frame)
+        return true, ~true & ~unknown[self.column]
+
     def map_leaves(self, fn):
         return fn(self)
 
@@ -183,6 +197,10 @@ class Not(Filter):
         for column, values, negated in self.filter.leaves():
             yield column, values, not negated
 
+    def truth(self, frame, unknown):
+        true, false = self.filter.truth(frame, unknown)
+        return false, true
+
     def map_leaves(self, fn):
         return Not(self.filter.map_leaves(fn))
 
@@ -208,6 +226,14 @@ class And(Filter):
 
     def to_dict(self) -> dict:
         return {"op": "and", "filters": [f.to_dict() for f in self.filters]}
+
+    def truth(self, frame, unknown):
+        true, false = np.ones(len(frame), dtype=bool), np.zeros(len(frame), dtype=bool)
+        for f in self.filters:
+            t, fa = f.truth(frame, unknown)
+            true &= t
+            false |= fa
+        return true, false
 
     def columns(self) -> set[str]:
         return set().union(*(f.columns() for f in self.filters)) if self.filters else set()
@@ -241,6 +267,14 @@ class Or(Filter):
 
     def to_dict(self) -> dict:
         return {"op": "or", "filters": [f.to_dict() for f in self.filters]}
+
+    def truth(self, frame, unknown):
+        true, false = np.zeros(len(frame), dtype=bool), np.ones(len(frame), dtype=bool)
+        for f in self.filters:
+            t, fa = f.truth(frame, unknown)
+            true |= t
+            false &= fa
+        return true, false
 
     def columns(self) -> set[str]:
         return set().union(*(f.columns() for f in self.filters)) if self.filters else set()

@@ -26,11 +26,18 @@ Mechanism (by construction, no history):
    from the join of the partition without it and the local one at T-1. A recoding only combines, so
    every block at T (local rule or not) is a union of blocks at every lower threshold, down to the
    minimum threshold without the local rule.
-5. **Filters hold only those who match.** A filter selects a block only if every member matches it
-   (judged on their own values), so a view never contains someone its filter excludes; naming a
-   combined group selects combined blocks. Either way a view is a union of blocks.
+5. **Filters read labels.** A filter selects a block only where it surely holds for the block's
+   label (the values all its members share; a combined position is unknown, so `=` and `!=` both
+   leave it out unless the filter names the combined group). A view never contains someone its
+   filter excludes, and which blocks it holds depends on labels only — never on who is inside a
+   block (that would tell whether a combination is empty). Either way a view is a union of blocks.
+6. **Weights read labels too** (:meth:`explorer.core.engine.Prepared.block_weights`). A weighted
+   figure counts each block with one weight: the file's weight for the block's group when its label
+   names a value of every column the weights follow (the survey weights by occupation group), else
+   the year's average over such blocks. Weights differing inside a block would make a weighted
+   figure depend on its make-up, which can then be solved for. Equality-column views are unweighted.
 
-Proof sketch: every figure about a question in a year is a sum over a union of blocks (1, 2, 5), so
+Proof sketch: every figure about a question in a year is a sum over a union of blocks (1, 2, 5, 6), so
 any linear combination of figures of one family and setting is constant on blocks; a group in their
 span is a union of blocks and holds at least T answers. Across settings (4), all blocks are unions
 of the minimum setting's blocks, so the same holds with the minimum threshold. Two families: 0/1

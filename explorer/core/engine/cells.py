@@ -8,13 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from explorer.core import disclosure as D
 from explorer.core.disclosure.families import BlockIndex
 from explorer.core.engine.measures import MeasureDef
 from explorer.core.engine.prepared import Prepared
-from explorer.core.filters import Eq, Filter, In, Or
+from explorer.core.filters import Filter, FilterError
 from explorer.core.results import ORGANISATION_GROUP
 
 
@@ -31,16 +30,16 @@ class View:
     weighted: bool
 
 
-POOLED_SUFFIX = "\x1f"  # a block-label column beside each raw column, for filters on combined groups
-
-
 class Context:
     """What one computation shares across its questions: the blocks its filter selects in each
     partition and the groups the view would show in each year.
 
-    A filter selects a block only if *every* respondent in it matches (each is judged on their own
-    values), so a view never holds someone its filter excludes; naming a combined group ("Other
-    staff groups (combined)") selects the combined groups."""
+    A filter is read on each block's *label* (what all its members share), never on the members
+    themselves: a block is selected only where the filter is surely true of its label. A combined
+    group's label does not say which values its members have, so ``=`` and ``!=`` leave it out
+    alike (unless the filter names the combined group): a view never holds someone its filter
+    excludes, and which views hold a combined group depends only on the labels, never on who
+    happens to be in it (that would tell whether a combination is empty)."""
 
     def __init__(self, prep: Prepared, view: View, audit: bool = False) -> None:
         self.prep, self.view, self.audit = prep, view, audit
@@ -49,44 +48,24 @@ class Context:
         self._series: dict[tuple[str, str], int] = {}
         self._masks: dict[int, np.ndarray] = {}
         self._reference: dict[int, dict[tuple, str | None]] = {}
-        self._filter = view.filter.map_leaves(self._combined_names) if view.filter is not None else None
-        self._names_combined = view.filter is not None and any(
-            self.family.pooled_name(c) in values for c, values, _ in view.filter.leaves())
-        self._cells: np.ndarray | None = None  # the filter per raw cell, when it names no combined group
-
-    def _combined_names(self, leaf: Filter) -> Filter:
-        pooled = self.family.pooled_name(leaf.column)
-        values = (leaf.value,) if isinstance(leaf, Eq) else leaf.values
-        if pooled not in values:
-            return leaf
-        rest = tuple(v for v in values if v != pooled)
-        combined = Eq(leaf.column + POOLED_SUFFIX, pooled)
-        return Or((In(leaf.column, rest), combined)) if rest else combined
 
     def series_id(self, measure: str, statistic: str) -> int:
         """A number per (question, statistic) within this computation (row keys are built on it)."""
         return self._series.setdefault((measure, statistic), len(self._series))
 
     def select(self, part) -> np.ndarray:
-        """Per block of ``part``: in the view (a shown year, and the filter holds for everyone in it)."""
+        """Per block of ``part``: in the view (a shown year, and the filter surely holds for its label)."""
         key = id(part)
         if key not in self._masks:
             index = self.prep.index(self.family, part)
             mask = np.isin(index.year, self.view.years)
-            if self._filter is not None:
-                fam = self.family
-                of_cell = part.block_of_leaf[fam.leaf_of_cell]
-                if self._names_combined:  # the combined groups' names depend on the partition
-                    cells = self.prep.cell_table(fam)
-                    used = {c for c, _, _ in self.view.filter.leaves()}
-                    table = pd.DataFrame({**{c: cells[c] for c in used},
-                                          **{c + POOLED_SUFFIX: index.table[c].to_numpy()[of_cell] for c in used}})
-                    matches = self._filter.to_mask(table)
-                else:
-                    if self._cells is None:
-                        self._cells = self._filter.to_mask(self.prep.cell_table(fam))
-                    matches = self._cells
-                mask &= np.bincount(of_cell, weights=~matches, minlength=part.size) == 0
+            if self.view.filter is not None:
+                used = self.view.filter.columns()
+                missing = used - set(index.codes)
+                if missing:
+                    raise FilterError(f"There is no column '{sorted(missing)[0]}' to filter on in this dataset.")
+                unknown = {c: index.codes[c] == len(index.names[c]) - 1 for c in used}
+                mask &= self.view.filter.truth(index.table, unknown)[0]
             self._masks[key] = mask
         return self._masks[key]
 
@@ -129,24 +108,24 @@ def asked(prep: Prepared, m: MeasureDef, statistic: str, year: int) -> bool:
 
 
 def _sums(prep: Prepared, family, part, m: MeasureDef, statistic: str, weighted: bool) -> dict[str, np.ndarray]:
-    """Per block of the question's partition: the sums its statistic needs (``w*`` weighted)."""
+    """Per block of the question's partition: the sums its statistic needs (``w*`` weighted, each
+    block with its one weight: :meth:`Prepared.block_weights`)."""
     b, size = part.block_of_leaf, part.size
-    w = weighted and prep.weights is not None
 
-    def get(what, weighted_=False):
-        return _group_sums(prep.leaf_sums(family, m, what, weighted_), b, size)
+    def get(what):
+        return _group_sums(prep.leaf_sums(family, m, what), b, size)
 
+    w = prep.block_weights(family, part) if weighted and prep.weights is not None else None
     if statistic == "positive":
         out = {"n": get("positive:base"), "pos": get("positive:pos")}
-        out.update({"wn": get("positive:base", True), "wpos": get("positive:pos", True)} if w else
-                   {"wn": out["n"], "wpos": out["pos"]})
+        out.update({"wn": out["n"] * w, "wpos": out["pos"] * w} if w is not None else {"wn": out["n"], "wpos": out["pos"]})
     elif statistic == "options":
         out = {"counts": get("options")}
-        out["wcounts"] = get("options", True) if w else out["counts"]
+        out["wcounts"] = out["counts"] * w[:, None] if w is not None else out["counts"]
     else:
         out = {"n": get(f"{statistic}:base"), "s1": get(f"{statistic}:value"), "s2": get(f"{statistic}:square")}
-        out.update({"s0": get(f"{statistic}:base", True), "ws1": get(f"{statistic}:value", True),
-                    "ws2": get(f"{statistic}:square", True)} if w else {"s0": out["n"], "ws1": out["s1"], "ws2": out["s2"]})
+        out.update({"s0": out["n"] * w, "ws1": out["s1"] * w, "ws2": out["s2"] * w} if w is not None else
+                   {"s0": out["n"], "ws1": out["s1"], "ws2": out["s2"]})
     return out
 
 

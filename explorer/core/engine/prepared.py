@@ -8,7 +8,10 @@ A view then only adds up a few hundred numbers, whatever the number of responden
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pandas as pd
 
 from explorer.core import disclosure as D
 from explorer.core.disclosure import families as F
@@ -33,9 +36,9 @@ class Prepared:
         self.unusable_weights = 0
         if data.has_weights:
             w = r["weight"].to_numpy(dtype=float, copy=True)
-            bad = ~(w >= 0)  # blank, negative or not a number: counts zero
+            bad = ~(w >= 0)  # blank, negative or not a number: takes its group's weight (below)
             self.unusable_weights = int(bad.sum())
-            w[bad] = 0.0
+            w[bad] = np.nan
             self.weights = w
         self._cache: dict[tuple, object] = {}
 
@@ -193,16 +196,15 @@ class Prepared:
                 out |= self.options(m, year)[0] > 0
         return out
 
-    def leaf_sums(self, family: D.Family, m: MeasureDef, what: str, weighted: bool = False) -> np.ndarray:
+    def leaf_sums(self, family: D.Family, m: MeasureDef, what: str) -> np.ndarray:
         """Per leaf of ``family``: a sum over its respondents. ``what``: base | pos | value | square
-        (statistic score or mean), or options (leaves x options); weighted sums on request."""
-        key = ("leaf", family.name, family.threshold, id(family), m.id, what, weighted)
-        return self._cached(key, lambda: self._leaf_sums(family, m, what, weighted))
+        (statistic score or mean), or options (leaves x options)."""
+        key = ("leaf", family.name, family.threshold, id(family), m.id, what)
+        return self._cached(key, lambda: self._leaf_sums(family, m, what))
 
-    def _leaf_sums(self, family: D.Family, m: MeasureDef, what: str, weighted: bool) -> np.ndarray:
+    def _leaf_sums(self, family: D.Family, m: MeasureDef, what: str) -> np.ndarray:
         leaf = self._cached(("leaf_of", id(family)), lambda: family.leaf_of)
         size = len(family.leaf_year)
-        w = self.weights if weighted else None
         stat, _, part = what.partition(":")
         if stat == "options":
             k = 1 + max((len(self.options(m, y)[1]) for y in self.years if self._asked(m, y)), default=0)
@@ -211,15 +213,15 @@ class Prepared:
                 if self._asked(m, y):
                     rows = self.rows_of(y)
                     index[rows] = self.options(m, y)[0][rows]
-            flat = np.bincount(leaf * k + index, weights=w, minlength=size * k)
+            flat = np.bincount(leaf * k + index, minlength=size * k).astype(float)
             return flat.reshape(size, k)
         if stat in ("score", "mean"):
             valid, x = self.value_parts(m, stat)
             values = {"base": valid.astype(float), "value": x, "square": x * x}[part]
-            return np.bincount(leaf, weights=values * (w if w is not None else 1.0), minlength=size)
+            return np.bincount(leaf, weights=values, minlength=size)
         state = self.state(m)
         flag = (state > 0) if part == "base" else (state == 2)
-        return np.bincount(leaf, weights=flag * (w if w is not None else 1.0), minlength=size)
+        return np.bincount(leaf, weights=flag.astype(float), minlength=size)
 
     def _asked(self, m: MeasureDef, year: int) -> bool:
         return (m.kind != "item" or self.bank.item(m.id).asked_in(year)) and self.options(m, year) is not None
@@ -262,9 +264,72 @@ class Prepared:
         checked = list(units.values()) + ([self.answered(m)] if m.kind != "score" else [])
         return D.separated(family, org_block, checked, weight, rule, pos, base=base)
 
-    def cell_table(self, family: D.Family):
-        """Per raw cell of ``family``: its year and its own value in each column (for filters)."""
-        return self._cached(("cells", id(family)), lambda: family.index(family.cell_codes, family.cell_year).table)
+    # ----------------------------------------------------------------------- weights
+    def weight_columns(self) -> tuple[str, ...] | None:
+        """The organisation's columns the file's weights follow: the fewest such that everyone of
+        a year with the same values in them has the same weight (the survey's weights follow the
+        occupation group); None when the weights follow none of them."""
+        return self._cached(("weight_columns",), self._weight_columns)
+
+    def _weight_columns(self) -> tuple[str, ...] | None:
+        if self.weights is None:
+            return None
+        org = self.family(D.ORGANISATION)
+        usable = ~np.isnan(self.weights)
+        codes = org.cell_codes[org.cell_of]
+        frame = pd.DataFrame({"year": self.year, "w": self.weights, **{c: codes[:, j] for j, c in enumerate(org.columns)}})[usable]
+        for k in range(len(org.columns) + 1):
+            for combo in itertools.combinations(org.columns, k):
+                if (frame.groupby(["year", *combo], sort=False)["w"].nunique() <= 1).all():
+                    return combo
+        return None
+
+    def design_weights(self) -> np.ndarray:
+        """Per respondent: the one weight of their year and group of :meth:`weight_columns` (so
+        someone with no usable weight takes their group's), NaN where there is none."""
+        return self._cached(("design_weights",), self._design_weights)
+
+    def _design_weights(self) -> np.ndarray:
+        columns = self.weight_columns()
+        if columns is None:
+            return np.full(self.n, np.nan)
+        org = self.family(D.ORGANISATION)
+        codes = org.cell_codes[org.cell_of]
+        frame = pd.DataFrame({"year": self.year, "w": self.weights,
+                              **{c: codes[:, org.columns.index(c)] for c in columns}})
+        return frame.groupby(["year", *columns], sort=False)["w"].transform("max").to_numpy(dtype=float)
+
+    def block_weights(self, family: D.Family, part: D.MeasurePartition) -> np.ndarray:
+        """Per block: the weight its figures use. Weights are read from block labels, never from the
+        members: a block whose label names a value of every column the weights follow has that
+        group's one weight; any other block (combined there, or an equality-column block) the
+        average weight, over the year's respondents, of the blocks that have one. Weighted figures
+        are then sums over whole blocks like all others — weights that differed inside a block
+        would tell who is in it."""
+        def make():
+            columns = self.weight_columns() or ()
+            leaf_w = self._cached(("leaf_weights", id(family)), lambda: self._leaf_weights(family))
+            w = np.full(part.size, np.nan)
+            np.fmax.at(w, part.block_of_leaf, leaf_w)
+            known = ~np.isnan(w)
+            for c in columns:
+                known &= part.codes[:, family.columns.index(c)] != D.POOLED
+            n = np.bincount(part.block_of_leaf, weights=np.bincount(family.leaf_of, minlength=len(family.leaf_year)),
+                            minlength=part.size)
+            out = np.where(known, w, np.nan)
+            for year in np.unique(part.year):
+                here = part.year == year
+                mine = here & known & (n > 0)
+                average = float((w[mine] * n[mine]).sum() / n[mine].sum()) if mine.any() and n[mine].sum() > 0 else 1.0
+                out[here & ~known] = average
+            return out
+        return self._cached(("block_weights", id(family), id(part)), make)
+
+    def _leaf_weights(self, family: D.Family) -> np.ndarray:
+        out = np.full(len(family.leaf_year), np.nan)
+        if self.weight_columns() and family.name == D.ORGANISATION:
+            np.fmax.at(out, family.leaf_of, self.design_weights())
+        return out
 
     def index(self, family: D.Family, part: D.MeasurePartition | None) -> BlockIndex:
         """The index of a question's blocks (or of the family's leaves when ``part`` is None)."""

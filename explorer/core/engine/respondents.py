@@ -58,8 +58,32 @@ def resolve(prep: Prepared, spec: ViewSpec, years: tuple[int, ...]) -> cells.Vie
                         "organisation's own columns and by equality columns, combined, could single out a small group. "
                         "Filter and compare by one kind at a time.")
     family = families[0] if families else D.ORGANISATION
-    return cells.View(family, flt, breakdown, years, spec.threshold, spec.local_rule,
-                      spec.weighted and prep.weights is not None)
+    # weights are applied by block labels of the organisation's columns (Prepared.block_weights); an
+    # equality-column view is unweighted: its groups' labels say nothing of the groups weights follow
+    weighted = spec.weighted and family == D.ORGANISATION and prep.weight_columns() is not None
+    return cells.View(family, flt, breakdown, years, spec.threshold, spec.local_rule, weighted)
+
+
+def _weight_notes(prep: Prepared, spec: ViewSpec, view: cells.View) -> list[str]:
+    if not spec.weighted or prep.weights is None:
+        return []
+    columns = prep.weight_columns()
+    if columns is None:
+        return ["Unweighted: the file's weights differ within the organisation's own groups, so weighting a "
+                "combined group would tell who is in it."]
+    if not view.weighted:
+        return ["Unweighted: views by equality columns are not weighted, because the weights follow the "
+                "organisation's groups and weighting by them would tell which of those groups people are in."]
+    notes = []
+    if columns:
+        names = " x ".join(_name(prep, c) for c in columns)
+        notes.append(f"The file's weights follow {names}: each group counts with its {names}'s weight, and a "
+                     f"combined group that mixes them with the year's average weight (weights that differed inside "
+                     f"a group would tell who is in it).")
+    if prep.unusable_weights:
+        notes.append(f"{prep.unusable_weights:,} respondent(s) have no usable weight (blank or negative) and count "
+                     "with the weight of their group.")
+    return notes
 
 
 def _name(prep: Prepared, column: str) -> str:
@@ -87,9 +111,7 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
     notes: list[str] = []
     if spec.weighted and prep.weights is None:
         notes.append("The file has no weight column, so results are unweighted.")
-    if view.weighted and prep.unusable_weights:
-        notes.append(f"{prep.unusable_weights:,} respondent(s) have no usable weight (blank or negative) and count "
-                     "zero in weighted results.")
+    notes += _weight_notes(prep, spec, view)
     chunks: list[dict] = []
     ctx = cells.Context(prep, view, audit)
     for i, m in enumerate(measures):
@@ -125,9 +147,9 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
                      f"some groups have fewer than {spec.threshold} answers and are combined further, so a group's n "
                      "can be lower than its number of answers; the rest are counted in a combined group.")
     if view.filter is not None:  # said of every filtered view: saying it only where it happened would tell who exists
-        notes.append("A filter keeps a combined group only if everyone in it matches, so a view never holds anyone "
-                     "its filter excludes; people who match but are counted in a combined group with others are "
-                     "left out.")
+        notes.append("A filter keeps only groups it surely describes: people who match but are counted in a "
+                     "combined group with others are left out (unless the filter names the combined group), so a "
+                     "view never holds anyone its filter excludes.")
     notes += assemble.method_notes(spec, view.weighted)
     names = assemble.column_names(bank)
     info = assemble.dataset_info(data)
