@@ -125,6 +125,20 @@ def test_compare_by_two_columns_and_only_one_family(window):
     assert not panel.columns["gender"].isEnabled()
 
 
+def test_the_header_says_when_a_weighted_view_cannot_be_weighted(window):
+    panel = window.panel
+    assert not panel.weighted.isHidden()  # offered: the demo's weights follow staff group
+    panel.weighted.setChecked(True)
+    window.computer.wait()
+    assert "weighted" in window.selection.text() and "unweighted" not in window.selection.text()
+    page = _page(window, "bullying")
+    panel.by1.setCurrentIndex(panel.by1.findData("gender"))  # equality columns: never weighted
+    window.computer.wait()
+    assert "unweighted (this view cannot be weighted)" in window.selection.text()
+    assert not page.breakdown.chart.figures.empty
+    assert "unweighted" in page.breakdown.subtitle.text()
+
+
 def test_undo_and_redo_restore_the_view_and_the_widgets(window):
     _tick(window, "Staff group", "Medical and Dental")
     window.panel.by1.setCurrentIndex(window.panel.by1.findData("Site"))

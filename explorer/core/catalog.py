@@ -115,7 +115,8 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
         _respondent_columns(cat, prepared, threshold)
         cat.comparators = ["none", "organisation"] + (["last_year"] if len(years) > 1 else []) \
             + (["benchmark"] if benchmark is not None else [])
-        cat.weighted = data.has_weights
+        # offered only where weights can be read from group labels (they follow the organisation's columns)
+        cat.weighted = data.has_weights and prepared.weight_columns() is not None
     else:
         table = data.aggregates
         orgs = table[["org_id", "org_name", "benchmark_group"]].drop_duplicates("org_id")

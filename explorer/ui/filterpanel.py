@@ -240,7 +240,7 @@ class FilterPanel(QWidget):
     def spec(self, base: ViewSpec) -> ViewSpec:
         return base.with_(filter=self.filter(), breakdown=self.breakdown(),
                           comparator=self.comparator.currentData() or base.comparator,
-                          weighted=self.weighted.isChecked() and self.weighted.isVisible())
+                          weighted=self.weighted.isChecked() and not self.weighted.isHidden())
 
     # ------------------------------------------------------------------ events
     def reset(self) -> None:

@@ -487,8 +487,10 @@ class MainWindow(QMainWindow):
         spec = self.session.spec  # the Overview's views leave compare-by out; the header says the whole view
         who = first.filter_description or "All staff"
         n = first.extra.get("respondents", {}).get(year)
+        shown = self.shown.get("main") or first  # what the page draws (the Overview has no compare-by)
+        weighted = bool(len(shown.table)) and bool(shown.table["weighted"].astype(bool).any())
         parts = [f"{who}, {year}", f"{n:,} respondents" if n else "no respondents can be shown",
-                 "weighted" if spec.weighted else "unweighted"]
+                 "weighted" if weighted else "unweighted (this view cannot be weighted)" if spec.weighted else "unweighted"]
         if spec.breakdown:
             parts.append("compared by " + " and ".join(spec.breakdown))
         comparator = {"last_year": "change since last year", "organisation": "compared with the organisation",
