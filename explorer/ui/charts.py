@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QSizePolicy
 
 from explorer.ui import figures as F
@@ -22,7 +22,11 @@ from explorer.ui import palette as P
 
 pg.setConfigOptions(antialias=True, background="w", foreground=P.NHS_TEXT)
 
-ROW_HEIGHT = 30  # pixels per bar row, so long lists scroll instead of squashing labels
+ROW_HEIGHT = 36  # pixels per bar row (two-line labels need it: tighter, the axis drops some), so long lists scroll
+
+
+AXIS_BREAKDOWN = 190  # pixels for group names left of the bars
+AXIS_LIKERT = 230  # pixels for question names
 
 
 def wrap(text: str, width: int = 28, lines: int = 2) -> str:
@@ -31,6 +35,19 @@ def wrap(text: str, width: int = 28, lines: int = 2) -> str:
         parts = parts[:lines]
         parts[-1] = parts[-1][: width - 1].rstrip() + "…"
     return "\n".join(parts)
+
+
+def fit(text: str, pixels: int, lines: int = 2) -> str:
+    """Wrap ``text`` so every line is at most ``pixels`` wide in the application's font: an axis
+    silently drops a tick label wider than itself (a question then had no name on the chart)."""
+    metrics = QFontMetrics(QFont())
+    width = max(8, pixels // max(1, metrics.averageCharWidth()))
+    while width > 8:
+        out = wrap(text, width, lines)
+        if all(metrics.horizontalAdvance(line) <= pixels for line in out.split("\n")):
+            return out
+        width -= 2
+    return wrap(text, width, lines)
 
 
 class Chart(pg.PlotWidget):
@@ -46,16 +63,42 @@ class Chart(pg.PlotWidget):
         item.hideButtons()
         item.setMouseEnabled(x=False, y=False)
         item.vb.setMouseEnabled(x=False, y=False)
-        self.figures = F.figures("", None)
+        self._figures: tuple = ("", None)
         self.message = ""
         self._tips: list[tuple[float, float, float, float, str]] = []
+        self._added: list = []
+        self._texts: list[pg.TextItem] = []
+        self._used = 0
+        self._legend: pg.LegendItem | None = None
+        self._bold = QFont()
+        self._bold.setBold(True)
         self.scene().sigMouseMoved.connect(self._hover)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(180)
 
+    @property
+    def figures(self) -> pd.DataFrame:
+        """One row per figure drawn (the screenshots CSV layout), made when asked for."""
+        if not isinstance(self._figures, pd.DataFrame):
+            self._figures = F.figures(*self._figures)
+        return self._figures
+
+    @figures.setter
+    def figures(self, value) -> None:
+        self._figures = value
+
     def reset(self) -> None:
+        """Remove what the last drawing added. Text labels are kept in a pool and reused (making and
+        adding a pyqtgraph item costs far more than moving one): a redraw must take milliseconds."""
         item = self.getPlotItem()
-        item.clear()
+        for added in self._added:
+            item.removeItem(added)
+        self._added = []
+        for label in self._texts[: self._used]:
+            label.setVisible(False)
+        self._used = 0
+        if self._legend is not None:
+            self._legend.setVisible(False)
         item.getAxis("left").setTicks(None)
         item.getAxis("bottom").setTicks(None)
         item.showAxis("left")
@@ -65,6 +108,11 @@ class Chart(pg.PlotWidget):
         self.message = ""
         self.setToolTip("")
 
+    def add(self, graphic) -> None:
+        """Add an item for this drawing only (removed by the next :meth:`reset`)."""
+        self.getPlotItem().addItem(graphic)
+        self._added.append(graphic)
+
     def show_message(self, text: str) -> None:
         """Nothing to draw: say why, in the middle of the chart."""
         self.reset()
@@ -73,11 +121,9 @@ class Chart(pg.PlotWidget):
         item = self.getPlotItem()
         item.hideAxis("left")
         item.hideAxis("bottom")
-        label = pg.TextItem(wrap(text, 60, 4), color=P.NHS_TEXT, anchor=(0.5, 0.5))
-        item.addItem(label)
-        label.setPos(0.5, 0.5)
+        self.text(wrap(text, 60, 4), 0.5, 0.5, anchor=(0.5, 0.5))
         item.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
-        self.figures = F.figures("", None)
+        self.figures = ("", None)
 
     def add_tip(self, x0: float, x1: float, y0: float, y1: float, text: str) -> None:
         self._tips.append((min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), text))
@@ -91,13 +137,28 @@ class Chart(pg.PlotWidget):
         self.setToolTip("")
 
     def text(self, text: str, x: float, y: float, anchor=(0, 0.5), color: str = P.NHS_TEXT, bold: bool = False) -> None:
-        label = pg.TextItem(text, color=color, anchor=anchor)
-        if bold:
-            font = QFont(label.textItem.font())
-            font.setBold(True)
-            label.setFont(font)
-        self.getPlotItem().addItem(label)
+        if self._used == len(self._texts):
+            label = pg.TextItem("", anchor=anchor)
+            label.setZValue(100)  # above bars added by later drawings
+            self.getPlotItem().addItem(label)
+            self._texts.append(label)
+        label = self._texts[self._used]
+        self._used += 1
+        label.setFont(self._bold if bold else QFont())
+        label.setText(text, color=color)
+        label.setAnchor(anchor)
         label.setPos(x, y)
+        label.setVisible(True)
+
+
+TIP_COLUMNS = ("group", "year", "value", "n", "suppressed", "suppression_reason", "weighted", "significant_vs_rest",
+               "vs_rest", "lower_is_better")
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    """The few columns labels and tooltips read, as dicts (a Results row is wide: reading whole rows
+    was a third of a redraw)."""
+    return rows[[c for c in TIP_COLUMNS if c in rows.columns]].to_dict("records")
 
 
 def _tip(row, unit: str) -> str:
@@ -128,9 +189,9 @@ class BreakdownChart(Chart):
         limit = 10.0 if unit == "score" else (min(100.0, top * 1.6 + 2) if unit == "%" else top * 1.6 + 0.5)
         y = np.arange(len(rows), dtype=float)
         if shown.any():
-            item.addItem(pg.BarGraphItem(x0=np.zeros(shown.sum()), y=y[shown], height=0.62, width=values[shown],
+            self.add(pg.BarGraphItem(x0=np.zeros(shown.sum()), y=y[shown], height=0.62, width=values[shown],
                                          brush=QColor(P.BAR), pen=pg.mkPen(P.NHS_DARK_BLUE)))
-        for i, row in enumerate(rows.to_dict("records")):
+        for i, row in enumerate(_records(rows)):
             if withheld[i] or np.isnan(values[i]):
                 reason = row["suppression_reason"] or f"fewer than {threshold} responses"
                 self.text(f"withheld: {wrap(reason, 70, 1)}", 0, i, color=P.NHS_MID_GREY)
@@ -143,15 +204,15 @@ class BreakdownChart(Chart):
             line = pg.InfiniteLine(pos=org_value, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=2, style=Qt.PenStyle.DashLine),
                                    label=f"{organisation['group']} {F.format_value(org_value, unit)}",
                                    labelOpts={"position": 0.02, "color": P.NHS_TEXT, "fill": (255, 255, 255, 220)})
-            item.addItem(line)
-        names = [wrap(g, 30, 2) for g in rows["group"].astype(str)]
+            self.add(line)
+        names = [fit(g, AXIS_BREAKDOWN - 16) for g in rows["group"].astype(str)]
         item.getAxis("left").setTicks([list(zip(y, names))])
-        item.getAxis("left").setWidth(190)
+        item.getAxis("left").setWidth(AXIS_BREAKDOWN)
         item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
                                         + ("(lower is better)" if lower_is_better else "(higher is better)"))
         item.vb.setRange(xRange=(0, limit), yRange=(-0.8, len(rows) - 0.2), padding=0)
         self.setMinimumHeight(max(180, 60 + ROW_HEIGHT * len(rows)))
-        self.figures = F.figures("breakdown", rows)
+        self.figures = ("breakdown", rows)
 
 
 class TrendChart(Chart):
@@ -172,14 +233,14 @@ class TrendChart(Chart):
         if "benchmark_best" in band and "benchmark_worst" in band:
             hi = pg.PlotDataItem(years, band["benchmark_best"], pen=pg.mkPen("#9BB8D3"))
             lo = pg.PlotDataItem(years, band["benchmark_worst"], pen=pg.mkPen("#9BB8D3"))
-            item.addItem(hi)
-            item.addItem(lo)
-            item.addItem(pg.FillBetweenItem(hi, lo, brush=pg.mkBrush(155, 184, 211, 70)))
+            self.add(hi)
+            self.add(lo)
+            self.add(pg.FillBetweenItem(hi, lo, brush=pg.mkBrush(155, 184, 211, 70)))
         if "benchmark_median" in band:
-            item.addItem(pg.PlotDataItem(years, band["benchmark_median"], pen=pg.mkPen(P.NHS_MID_GREY, width=2,
+            self.add(pg.PlotDataItem(years, band["benchmark_median"], pen=pg.mkPen(P.NHS_MID_GREY, width=2,
                                                                                      style=Qt.PenStyle.DashLine)))
         if np.isfinite(values).any():  # every year withheld: words only, no empty line
-            item.addItem(pg.PlotDataItem(years, values, pen=pg.mkPen(P.NHS_BLUE, width=3), symbol="o", symbolSize=10,
+            self.add(pg.PlotDataItem(years, values, pen=pg.mkPen(P.NHS_BLUE, width=3), symbol="o", symbolSize=10,
                                          symbolBrush=P.NHS_BLUE, symbolPen="w", connect="finite"))
         finite = values[~np.isnan(values)]
         lows = [finite.min()] if len(finite) else [0.0]
@@ -195,7 +256,7 @@ class TrendChart(Chart):
             low, high = max(0.0, low), min(100.0, high)
         elif unit == "score":
             low, high = max(0.0, low), min(10.0, high)
-        for i, row in enumerate(rows.to_dict("records")):
+        for i, row in enumerate(_records(rows)):
             if np.isnan(values[i]):
                 self.text("withheld", years[i], low + (high - low) * 0.1, anchor=(0.5, 0.5), color=P.NHS_MID_GREY)
             else:
@@ -206,7 +267,7 @@ class TrendChart(Chart):
         item.getAxis("left").setLabel(("%" if unit == "%" else "score 0-10" if unit == "score" else "")
                                       + (", lower is better" if lower_is_better else ""))
         item.vb.setRange(xRange=(years.min() - 0.5, years.max() + 0.5), yRange=(low, high), padding=0)
-        self.figures = F.figures("trend", rows)
+        self.figures = ("trend", rows)
 
 
 class LikertChart(Chart):
@@ -227,22 +288,29 @@ class LikertChart(Chart):
         centred = F.diverging(options) and not special
         colours = dict(zip(ordinary, P.ordinary_colours(len(ordinary), centred)))
         colours.update(zip(special, P.SPECIAL))
-        share = rows.pivot_table(index="measure", columns="option", values="value", aggfunc="first", sort=False)
-        withheld = rows.groupby("measure", sort=False)["suppressed"].any()
-        reasons = rows.groupby("measure", sort=False)["suppression_reason"].first()
-        share = share.reindex(index=measures, columns=list(options)).fillna(0.0)
+        # shares as a questions x options matrix (plain numpy: pandas' pivot was a fifth of a redraw)
+        m_at = {m: i for i, m in enumerate(measures)}
+        o_at = {o: j for j, o in enumerate(options)}
+        mi = np.array([m_at[m] for m in rows["measure"].astype(str)])
+        oj = np.array([o_at[o] for o in rows["option"].astype(str)])
+        share = np.zeros((len(measures), len(options)))
+        share[mi, oj] = np.nan_to_num(rows["value"].astype(float).to_numpy())
+        flags = rows["suppressed"].astype(bool).to_numpy()
+        withheld = np.zeros(len(measures), dtype=bool)
+        np.logical_or.at(withheld, mi, flags)
+        reasons = dict(zip(rows["measure"].astype(str)[flags], rows["suppression_reason"].astype(str)[flags]))
+        share[withheld] = 0.0
         y = np.arange(len(measures), dtype=float)
         if centred:
-            mid = ordinary[len(ordinary) // 2]
-            left = -(share[ordinary[: len(ordinary) // 2]].sum(axis=1) + share[mid] / 2).to_numpy()
+            half = [o_at[o] for o in ordinary[: len(ordinary) // 2]]
+            left = -(share[:, half].sum(axis=1) + share[:, o_at[ordinary[len(ordinary) // 2]]] / 2)
         else:
             left = np.zeros(len(measures))
         start = left.copy()
         legend = []
         for option in options:
-            width = share[option].to_numpy()
-            width = np.where(withheld.reindex(measures).to_numpy(), 0.0, width)
-            item.addItem(pg.BarGraphItem(x0=start, y=y, height=0.62, width=width, brush=QColor(colours[option]),
+            width = share[:, o_at[option]]
+            self.add(pg.BarGraphItem(x0=start, y=y, height=0.62, width=width, brush=QColor(colours[option]),
                                          pen=pg.mkPen("#FFFFFF", width=1)))
             dark = QColor(colours[option]).lightnessF() < 0.55
             for i, (x0, w) in enumerate(zip(start, width)):
@@ -253,23 +321,30 @@ class LikertChart(Chart):
             start = start + width
             legend.append((option, colours[option]))
         for i, m in enumerate(measures):
-            if withheld.get(m, False):
+            if withheld[i]:
                 self.text(f"withheld: {reasons.get(m, '')}", (left[i] if centred else 0), i, color=P.NHS_MID_GREY)
-        names = [wrap(labels.get(m, m), 34, 2) for m in measures]
+        names = [fit(labels.get(m, m), AXIS_LIKERT - 16) for m in measures]
         item.getAxis("left").setTicks([list(zip(y, names))])
-        item.getAxis("left").setWidth(220)
+        item.getAxis("left").setWidth(AXIS_LIKERT)
         low, high = (float(min(left.min(), -50)) - 2, float(max(start.max(), 50)) + 2) if centred else (0, 100)
         ticks = [(v, f"{abs(v):.0f}%") for v in range(-100, 101, 25) if low <= v <= high]
         item.getAxis("bottom").setTicks([ticks])
         item.getAxis("bottom").setLabel("share of answers" + (" (centred on the middle answer)" if centred else ""))
         if centred:
-            item.addItem(pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=1)))
-        key = pg.LegendItem(offset=(0, 0), colCount=min(len(legend), 6), labelTextColor=P.NHS_TEXT)
-        key.setParentItem(item.vb)
-        key.anchor((0, 0), (0, 0), offset=(4, 0))
-        for option, colour in legend:
-            key.addItem(pg.BarGraphItem(x=[0], height=[1], width=[1], brush=QColor(colour), pen=pg.mkPen(P.NHS_TEXT)),
-                        option)
+            self.add(pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=1)))
+        if self._legend is None:  # one legend, refilled (a new one each time piled up on the plot)
+            self._legend = pg.LegendItem(offset=(0, 0), labelTextColor=P.NHS_TEXT)
+            self._legend.setParentItem(item.vb)
+            self._legend.anchor((0, 0), (0, 0), offset=(4, 0))
+        key = self._legend
+        key.setVisible(True)
+        if getattr(self, "_legend_of", None) != legend:  # rebuilt only when the answers change
+            key.clear()
+            key.setColumnCount(min(len(legend), 6))
+            for option, colour in legend:
+                key.addItem(pg.BarGraphItem(x=[0], height=[1], width=[1], brush=QColor(colour), pen=pg.mkPen(P.NHS_TEXT)),
+                            option)
+            self._legend_of = legend
         item.vb.setRange(xRange=(low, high), yRange=(-1.5, len(measures) - 0.4), padding=0)
         self.setMinimumHeight(max(200, 90 + ROW_HEIGHT * len(measures)))
-        self.figures = F.figures("answers", rows)
+        self.figures = ("answers", rows)

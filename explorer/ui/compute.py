@@ -17,7 +17,7 @@ from explorer.core.session import Session
 from explorer.ui.workers import Worker
 
 log = logging.getLogger(__name__)
-DEBOUNCE_MS = 25
+DEBOUNCE_MS = 0  # coalesces the signals of one user action (a reset emits several); clicks start at once
 BUSY_AFTER_MS = 150
 
 

@@ -21,27 +21,47 @@ MAIN_STATISTICS = ("positive", "score", "mean")  # what a measure is read by, in
 SPECIAL_OPTIONS = ("don't know", "not applicable", "not sure", "prefer not to say")
 
 
-def _split(results: Results) -> dict[str, pd.DataFrame]:
-    """The table's rows per measure, split once per Results (charts ask many times per redraw)."""
-    cache = results.__dict__.get("_by_measure")
-    if cache is None:
+def _cached(results: Results, key: str, make):
+    """Per-Results memo (a Results is never changed once made; charts ask many times per redraw)."""
+    memo = results.__dict__.setdefault("_figures_memo", {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
+def _split(results: Results) -> dict[str, np.ndarray]:
+    """Positions of each measure's rows, found once per Results."""
+    def make():
         t = results.table
-        cache = {str(k): v for k, v in t.groupby("measure", sort=False)} if len(t) else {}
-        results.__dict__["_by_measure"] = cache
-    return cache
+        if not len(t):
+            return {}
+        codes, names = pd.factorize(t["measure"].astype(str), sort=False)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+        return {str(name): order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names)}
+    return _cached(results, "split", make)
+
+
+def _rows_of(results: Results, measure: str) -> pd.DataFrame | None:
+    where = _split(results).get(measure)
+    if where is None:
+        return None
+    return _cached(results, "rows:" + measure, lambda: results.table.iloc[where])
 
 
 def measures_in(results: Results) -> list[tuple[str, str]]:
     """(id, label) of the measures the Results hold, in the engine's order."""
-    out = []
-    for measure, rows in _split(results).items():
-        if rows["statistic"].isin(MAIN_STATISTICS).any():
-            out.append((measure, str(rows["label"].iloc[0])))
-    return out
+    def make():
+        t = results.table
+        if not len(t):
+            return []
+        main = t.loc[t["statistic"].isin(MAIN_STATISTICS).to_numpy(), ["measure", "label"]].drop_duplicates("measure")
+        return [(str(m), str(label)) for m, label in zip(main["measure"], main["label"])]
+    return _cached(results, "measures", make)
 
 
 def _main_rows(results: Results, measure: str) -> pd.DataFrame:
-    rows = _split(results).get(measure)
+    rows = _rows_of(results, measure)
     if rows is None:
         return results.table.iloc[0:0]
     stats = set(rows["statistic"])
@@ -51,6 +71,10 @@ def _main_rows(results: Results, measure: str) -> pd.DataFrame:
 
 def headline(results: Results, year: int) -> pd.DataFrame:
     """Per measure, the organisation (or the filtered selection) row of ``year``."""
+    return _cached(results, f"headline:{year}", lambda: _headline(results, year))
+
+
+def _headline(results: Results, year: int) -> pd.DataFrame:
     t = results.table
     if t.empty:
         return t
@@ -191,7 +215,7 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
     out = []
     if kind == "answers":
         headers = ["Question", "Year", "Answer", "% of answers", "n", "Withheld because"]
-        for r in rows.to_dict("records"):
+        for r in _narrow(rows, ("measure", "label", "year", "option", "suppressed", "value", "n", "suppression_reason")):
             out.append([labels.get(r["measure"], r["label"]), int(r["year"]), r["option"],
                         None if r["suppressed"] else _num(r["value"]), _int(r["n"]),
                         r["suppression_reason"] if r["suppressed"] else ""])
@@ -199,7 +223,8 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
     what = "Value (%)" if unit == "%" else "Score (0-10)" if unit == "score" else "Value"
     headers = ["Group", "Year", what, "n", "Weighted", "Change on last year", "Change", "Significance",
                "Difference from the rest", "Withheld because"]
-    for r in rows.to_dict("records"):
+    for r in _narrow(rows, ("group", "year", "value", "n", "weighted", "change", "significant", "lower_is_better",
+                            "vs_rest", "suppressed", "suppression_reason")):
         withheld = bool(r["suppressed"])
         sig = r.get("significant")
         out.append([r["group"], int(r["year"]), None if withheld else _num(r["value"]), _int(r["n"]),
@@ -210,6 +235,11 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
                     None if withheld else _num(r.get("vs_rest")),
                     r["suppression_reason"] if withheld else ""])
     return headers, out
+
+
+def _narrow(rows: pd.DataFrame, columns: tuple[str, ...]) -> list[dict]:
+    """Rows as dicts of only the columns read (a Results row is wide)."""
+    return rows[[c for c in columns if c in rows.columns]].to_dict("records")
 
 
 def _num(value):

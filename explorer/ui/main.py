@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         body.setContentsMargins(4, 4, 4, 4)
         self.panel = FilterPanel(page)
         self.panel.changed.connect(self.view_changed)
-        self.panel.year_changed.connect(lambda _: self.redraw())
+        self.panel.year_changed.connect(lambda _: self.refresh(immediate=True))  # answer shares are per year
         scroll = QScrollArea(page)
         scroll.setWidget(self.panel)
         scroll.setWidgetResizable(True)
@@ -445,7 +445,11 @@ class MainWindow(QMainWindow):
         lens = self.current_lens()
         if lens is None:
             return {name: spec.with_(lens=name, breakdown=()) for name in LENS_TITLES}
-        return {"main": spec.with_(lens=lens), "options": spec.with_(lens=lens, breakdown=(), statistics=("options",))}
+        # answer shares are drawn for the chosen year only: computing them for it alone keeps a click quick
+        year = self.panel.focus_year()
+        return {"main": spec.with_(lens=lens),
+                "options": spec.with_(lens=lens, breakdown=(), statistics=("options",), comparator="none",
+                                      years=(year,) if year is not None else ())}
 
     def refresh(self, immediate: bool = False) -> None:
         if self.session is None or self.computer is None:

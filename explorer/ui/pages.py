@@ -44,6 +44,18 @@ def _item(text, number=None, align_right=False) -> QTableWidgetItem:
     return item
 
 
+def _put(table: QTableWidget, row: int, column: int, text, number=None, align_right=False) -> QTableWidgetItem:
+    """Set a cell's text, reusing its item (a new item per cell per redraw was slow)."""
+    item = table.item(row, column)
+    if item is None:
+        item = _item(text, number, align_right)
+        table.setItem(row, column, item)
+        return item
+    item.setText("" if text is None else str(text))
+    item.setData(Qt.ItemDataRole.UserRole, number)
+    return item
+
+
 def _table(name: str, headers: list[str], parent) -> QTableWidget:
     t = QTableWidget(0, len(headers), parent)
     t.setAccessibleName(name)
@@ -61,7 +73,7 @@ def _table(name: str, headers: list[str], parent) -> QTableWidget:
     return t
 
 
-def headline_cells(row: pd.Series) -> list[str]:
+def headline_cells(row) -> list[str]:
     unit = row["unit"]
     if row["suppressed"]:
         return ["withheld", "", row["suppression_reason"]]
@@ -131,16 +143,18 @@ class LensPage(QWidget):
         self.empty.setVisible(bool(results.empty_reason))
         keep = self.measure
         self.list.blockSignals(True)
+        self.list.setUpdatesEnabled(False)
         self.list.setRowCount(len(head))
-        for r, row in enumerate(head.to_dict("records")):
-            cells = headline_cells(pd.Series(row))
+        columns = [c for c in ("measure", "label", "code", "unit", "value", "n", "suppressed", "suppression_reason",
+                               "change", "significant", "lower_is_better") if c in head.columns]
+        for r, row in enumerate(head[columns].to_dict("records")):
+            cells = headline_cells(row)
             label = ("↓ " if row["lower_is_better"] else "") + row["label"]
-            name = _item(label, row["measure"])
-            name.setToolTip(f"{row['label']} — {row['code'] or row['measure']}")
-            self.list.setItem(r, 0, name)
-            self.list.setItem(r, 1, _item(cells[0], align_right=True))
-            self.list.setItem(r, 2, _item(cells[1], align_right=True))
-            self.list.setItem(r, 3, _item(cells[2]))
+            _put(self.list, r, 0, label, row["measure"]).setToolTip(f"{row['label']} — {row['code'] or row['measure']}")
+            _put(self.list, r, 1, cells[0], align_right=True)
+            _put(self.list, r, 2, cells[1], align_right=True)
+            _put(self.list, r, 3, cells[2])
+        self.list.setUpdatesEnabled(True)
         if self.list.property("rows") != len(head):  # row heights depend on the labels, not the values
             self.list.resizeRowsToContents()
             self.list.setProperty("rows", len(head))
@@ -185,8 +199,7 @@ class LensPage(QWidget):
         self.trend.chart.draw(rows, unit, lower)
         self.trend.set_title(f"{label}: trend", f"{what}, {better}; {weighted}; each year's n in the table")
         self.trend.set_table(*F.table("trend", rows, unit))
-        org = F.trend(r, m)
-        org = org[org["year"] == year]
+        org = rows[rows["year"] == year]
         groups = F.breakdown(r, m, year)
         by = " and ".join(r.spec.breakdown) if r.spec.breakdown else ""
         self.breakdown.chart.draw(groups, org.iloc[0] if len(org) else None, unit, lower, self.threshold)
