@@ -280,3 +280,28 @@ def test_settings_stay_in_the_test_folder_and_recent_files_are_remembered(qtbot,
     path.unlink()  # a recent file that has gone is not offered
     assert str(path.resolve()) not in w.recent_files()
     w.close()
+
+
+def test_charts_redraw_in_place_and_name_every_row(window):
+    """Redrawing reuses the chart's items (a legend per drawing once piled up on the plot), and every
+    row's name fits its axis (pyqtgraph silently drops a tick label wider than the axis)."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    page = _page(window, "trust")
+    chart = page.answers.chart
+    items_before = len(chart.getPlotItem().items)
+    for _ in range(3):
+        page.draw()
+    vb = chart.getPlotItem().vb
+    assert sum(isinstance(c, pg.LegendItem) for c in vb.childItems()) == 1
+    assert len(chart.getPlotItem().items) == items_before  # nothing left behind by earlier drawings
+    visible = [t for t in chart._texts if t.isVisible()]
+    assert len(visible) == chart._used > 0
+    metrics = QFontMetrics(QFont())
+    for c in (page.answers.chart, page.breakdown.chart):
+        axis = c.getPlotItem().getAxis("left")
+        labels = [label for _, label in (axis._tickLevels or [[]])[0]]
+        for label in labels:
+            assert all(metrics.horizontalAdvance(line) <= axis.width() - 10 for line in label.split("\n")), label
+    assert len(chart.figures) > 0
