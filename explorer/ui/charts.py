@@ -186,7 +186,8 @@ class BreakdownChart(Chart):
         top = float(np.nanmax(values[shown])) if shown.any() else 1.0
         org_value = float(organisation["value"]) if organisation is not None and not organisation["suppressed"] else None
         top = max(top, org_value or 0.0)
-        limit = 10.0 if unit == "score" else (min(100.0, top * 1.6 + 2) if unit == "%" else top * 1.6 + 0.5)
+        # room right of the longest bar for its value, n and mark (a score's axis still stops at 10)
+        limit = 10.0 * 1.45 if unit == "score" else (min(100.0, top * 1.6 + 2) if unit == "%" else top * 1.6 + 0.5)
         y = np.arange(len(rows), dtype=float)
         if shown.any():
             self.add(pg.BarGraphItem(x0=np.zeros(shown.sum()), y=y[shown], height=0.62, width=values[shown],
@@ -208,6 +209,8 @@ class BreakdownChart(Chart):
         names = [fit(g, AXIS_BREAKDOWN - 16) for g in rows["group"].astype(str)]
         item.getAxis("left").setTicks([list(zip(y, names))])
         item.getAxis("left").setWidth(AXIS_BREAKDOWN)
+        if unit == "score":
+            item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
         item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
                                         + ("(lower is better)" if lower_is_better else "(higher is better)"))
         item.vb.setRange(xRange=(0, limit), yRange=(-0.8, len(rows) - 0.2), padding=0)

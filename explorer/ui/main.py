@@ -509,8 +509,11 @@ class MainWindow(QMainWindow):
             groups = sorted(set(rows["group"].astype(str)))
             if groups:
                 reasons = sorted(set(rows["suppression_reason"].astype(str)))
-                withheld += (f" Withheld in {year}: {', '.join(groups[:4])}{', …' if len(groups) > 4 else ''} "
-                             f"({'; '.join(r for r in reasons[:2])}{'; …' if len(reasons) > 2 else ''}).")
+                total = t.loc[t["year"] == year, "measure"].nunique()
+                counts = rows.groupby("group")["measure"].nunique()
+                named = [g if counts[g] == total else f"{g} ({counts[g]} of {total} questions)" for g in groups[:4]]
+                withheld += (f" Withheld in {year}: {', '.join(named)}{', …' if len(groups) > 4 else ''} "
+                             f"— {'; '.join(r for r in reasons[:2])}{'; …' if len(reasons) > 2 else ''}.")
         return " · ".join(parts), withheld
 
     def open_measure(self, lens: str, measure: str) -> None:
