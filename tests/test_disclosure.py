@@ -205,7 +205,7 @@ def test_the_recipe_one_group_is_combined_not_subtractable(demo):
     # not list which of its combinations exist: that would reveal a small group's presence)
     assert "Other directorates (combined)" in set(shown["group"])
     assert not t["group"].str.startswith("Research and Innovation").any()
-    assert any("all of Research and Innovation" in n for n in r.notes)
+    assert any("everyone of Research and Innovation" in n for n in r.notes)
     assert (shown["n"] >= 11).all()
 
 

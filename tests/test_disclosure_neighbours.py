@@ -110,7 +110,7 @@ def _chosen(data, prep: Prepared) -> list[tuple[int, int]]:
             values = frame[column].astype("string")
             counts = values[here].value_counts()
             for value, count in counts.items():
-                if 11 <= count <= 40 and value in fam.pooled(year, prep.groups(family, int(count)).leaf_codes()).get(column, ([], []))[0]:
+                if 11 <= count <= 40 and value in fam.pooled(year, prep.groups(family, int(count)).leaf_codes()).get(column, []):
                     out.setdefault(int(np.flatnonzero(here & (values == value).fillna(False).to_numpy(dtype=bool))[0]), int(count))
             few = values[here & answered].value_counts()
             few = few[few <= 2]
@@ -222,3 +222,98 @@ def test_moving_someone_inside_their_group_changes_nothing(demo):
                         assert a == b, (row, old, value, local, flt, by, weighted)
                         compared += 1
     assert compared >= 100, compared
+
+
+# ------------------------------------------------------------------------------ review 5
+def _small_file(item_answers_b: int, years=(2024,), sizes=(20, 20)):
+    rng = np.random.default_rng(1)
+    frames = []
+    for year in years:
+        n_a, n_b = sizes
+        outcome = rng.integers(1, 6, n_a + n_b)
+        item = rng.integers(1, 6, n_a + n_b).astype(float)
+        item[18:n_a] = np.nan  # 18 of A answer the item
+        item[n_a + item_answers_b:] = np.nan
+        frames.append(pd.DataFrame({"year": np.full(n_a + n_b, year, dtype=np.int16),
+                                    "Directorate": ["A"] * n_a + ["B"] * n_b,
+                                    "motivation_look_forward": pd.array(outcome.tolist(), dtype="Int8"),
+                                    "team_shared_objectives": pd.array([None if np.isnan(v) else int(v) for v in item],
+                                                                       dtype="Int8")}))
+    frame = pd.concat(frames, ignore_index=True)
+    frame["Directorate"] = pd.Categorical(frame["Directorate"])
+    from explorer.core.surveydata import Provenance, SurveyData
+
+    return SurveyData(kind="respondents", provenance=Provenance(path="test", kind="respondents"),
+                      respondents=frame, breakdowns=("Directorate",))
+
+
+def test_drivers_at_any_threshold_depend_on_whole_blocks_only():
+    """Review 5: a driver row was withheld when its pairs (people answering both questions) fell
+    under the threshold; the pairs were no block sum, so trying thresholds gave them exactly, and
+    two selections gave a small group's (5 of Directorate B) by subtraction."""
+    for b in (1, 5):
+        data = _small_file(b)
+        prep = Prepared(data, BANK)
+        last_shown = {}
+        for threshold in range(11, 51):
+            n = {}
+            for flt in (None, Eq("Directorate", "A")):
+                spec = ViewSpec(lens="morale", measures=("team_shared_objectives",), statistics=("drivers",),
+                                driver_outcome="motivation_look_forward", filter=flt, threshold=threshold)
+                t = compute(data, spec, BANK, prepared=prep).table
+                row = t[(t["statistic"] == "drivers") & (t["measure"] == "team_shared_objectives")]
+                n[flt is None] = None if row.empty or row["suppressed"].iloc[0] else float(row["n"].iloc[0])
+                if n[flt is None] is not None:
+                    assert n[flt is None] >= threshold
+                    last_shown[flt is None] = n[flt is None]
+                else:
+                    # withheld: only ever because the shown n (a sum of blocks) is under this threshold
+                    assert last_shown.get(flt is None, 0) < threshold
+            if n[True] is not None and n[False] is not None:
+                assert n[True] - n[False] == 0 or n[True] - n[False] >= threshold
+        # the sweep's answer for everyone minus A's is never B's own count
+        assert last_shown.get(True, 0) - last_shown.get(False, 0) != b
+
+
+def test_a_year_too_small_to_show_has_no_size_anywhere():
+    """Review 5: a year of 8 respondents said 'fewer than 11' in its views but its size was in the
+    dataset info, the catalog, inspect and the window's total."""
+    from explorer.core.session import Session
+
+    data = _small_file(5, years=(2023, 2024))
+    frame = data.respondents
+    frame = frame[(frame["year"] == 2023) | (frame.index % 5 == 0)].reset_index(drop=True)  # 2024: 8 people
+    data = replace(data, respondents=frame)
+    assert int((frame["year"] == 2024).sum()) == 8
+    s = Session(data, BANK)
+    r = s.compute(ViewSpec(measures=("team_shared_objectives",)))
+    assert r.dataset["respondents_by_year"] == {"2023": 40, "2024": None} and r.dataset["respondents"] == 40
+    assert s.catalog().respondents == {2023: 40, 2024: None}
+
+
+def test_what_a_combined_group_holds_is_not_said():
+    """Review 5: the note 'some of X' and the catalog's lists read who is inside a combined group
+    (one Estates and Ancillary respondent of 2023 appeared there), and a withheld row for a value
+    appeared only in years where someone had it."""
+    from explorer.demo import load_demo
+    from explorer.core.session import Session
+
+    data = load_demo(bank=BANK)
+    prep = Prepared(data, BANK)
+    org = prep.family(D.ORGANISATION)
+    j = org.columns.index("Staff group")
+    groups = prep.groups(D.ORGANISATION, 11)
+    # every value a note names is one with no group of its own that year: read from labels
+    for year in prep.years:
+        labels = groups.leaf_codes()[org.leaf_year == year][:, j]
+        named = org.pooled(year, groups.leaf_codes()).get("Staff group", [])
+        own = {org.categories[j][c] for c in set(labels.tolist()) if c != POOLED}
+        assert not set(named) & own
+    # a value with nobody in a year is withheld like one with a few, never missing
+    s = Session(data, BANK)
+    gender = s.prepared.frame["gender"].astype("string")
+    for year in prep.years:
+        r = s.compute(ViewSpec(measures=("harassment_colleagues",), breakdown=("gender",), years=(year,)))
+        shown = set(r.table.loc[r.table["year"] == year, "group"])
+        values = set(gender.dropna().unique())
+        assert values <= shown | {"Other answers (combined)"}, (year, values - shown)

@@ -94,7 +94,8 @@ def test_year_column_with_each_years_own_numbering(tmp_path):
     path = tmp_path / "combined.xlsx"
     wb.save(path)
     data = open_survey(path)
-    assert data.respondents_by_year() == {2022: 6, 2023: 6}
+    assert data.respondents["year"].value_counts().to_dict() == {2022: 6, 2023: 6}
+    assert data.respondents_by_year() == {2022: None, 2023: None}  # too few to show their size
     assert data.details["questions_by_year"][2022]["q24a"]["item"] == "leave_often_think"
     assert data.details["questions_by_year"][2023]["q24a"]["item"] == "development_challenging_work"
     r = data.respondents

@@ -34,7 +34,7 @@ class Column:
     label: str
     family: str  # organisation | people
     groups: dict[int, list[Group]] = field(default_factory=dict)  # per year, in order
-    combined: dict[int, dict[str, list[str]]] = field(default_factory=dict)  # year -> {"all": [...], "some": [...]}
+    combined: dict[int, dict[str, list[str]]] = field(default_factory=dict)  # year -> {"all": values with no group of their own}
 
 
 @dataclass
@@ -151,7 +151,7 @@ def _respondent_columns(cat: Catalog, prep: Prepared, threshold: int) -> None:
                 sizes = np.bincount(leaves.codes[column][here], weights=counts[here], minlength=len(names))
                 col.groups[year] = [Group(names[i], int(sizes[i]), i == len(names) - 1)
                                     for i in range(len(names)) if sizes[i] > 0]
-                whole, part = family.pooled(year, groups.leaf_codes()).get(column, ([], []))
-                if whole or part:
-                    col.combined[year] = {"all": list(whole), "some": list(part)}
+                values = family.pooled(year, groups.leaf_codes()).get(column)
+                if values is not None:  # from labels only (see Family.pooled)
+                    col.combined[year] = {"all": list(values)}
             cat.columns.append(col)

@@ -86,11 +86,16 @@ class SurveyData:
         table = self.respondents if self.respondents is not None else self.aggregates
         return tuple(sorted(int(y) for y in table["year"].dropna().unique()))
 
-    def respondents_by_year(self) -> dict[int, int]:
+    def respondents_by_year(self) -> dict[int, int | None]:
+        """Respondents per survey year; None for a year with fewer than the minimum threshold (11),
+        whose size is itself not shown anywhere."""
         if self.respondents is None:
             return {}
+        from explorer.core.unverified import load_unverified
+
+        minimum = load_unverified().minimum_base
         counts = self.respondents["year"].value_counts()
-        return {int(y): int(counts[y]) for y in sorted(counts.index)}
+        return {int(y): (int(counts[y]) if counts[y] >= minimum else None) for y in sorted(counts.index)}
 
     @property
     def has_weights(self) -> bool:

@@ -12,7 +12,7 @@ def inspection(path: str | Path, data: SurveyData, bank: QuestionBank) -> dict:
     """A plain dictionary (JSON-ready) describing what the reader found."""
     details = data.details
     if data.is_respondent_level:
-        rows = int(len(data.respondents))
+        rows = int(sum(n for n in data.respondents_by_year().values() if n))  # not a year too small to show
         questions = {
             str(year): [{"column": col, "item": info["item"], "code": info["code"], "how": info["how"]}
                         for col, info in found.items()]
@@ -79,7 +79,8 @@ def as_text(report: dict) -> str:
         shown = ", ".join(orgs[:3]) + (f" and {len(orgs) - 3} more" if len(orgs) > 3 else "")
         lines.append(f"Organisations:   {len(orgs)} ({shown})")
     if report["respondents_by_year"]:
-        per_year = ", ".join(f"{y}: {n:,}" for y, n in report["respondents_by_year"].items())
+        per_year = ", ".join(f"{y}: {n:,}" if n is not None else f"{y}: fewer than 11"
+                             for y, n in report["respondents_by_year"].items())
         lines.append(f"Respondents:     {per_year}")
     else:
         lines.append(f"Rows:            {report['rows']:,}")

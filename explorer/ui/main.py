@@ -377,7 +377,10 @@ class MainWindow(QMainWindow):
         data = self.data
         if data.is_respondent_level:
             counts = data.respondents_by_year()
-            return f"Loaded {sum(counts.values()):,} respondents, {len(counts)} survey year(s) — offline"
+            small = sum(n is None for n in counts.values())
+            extra = f" (and {small} year(s) with too few to show)" if small else ""
+            return (f"Loaded {sum(n for n in counts.values() if n):,} respondents, "
+                    f"{len(counts) - small} survey year(s){extra} — offline")
         return f"Loaded {len(data.aggregates):,} published results ({data.kind.replace('_', ' ')}) — offline"
 
     def _on_failed(self, message: str, error: object) -> None:

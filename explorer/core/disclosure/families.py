@@ -146,24 +146,24 @@ class Family:
             by_code[column], by_name[column] = col, names
         return BlockIndex(year, by_code, by_name, pd.DataFrame(table))
 
-    def pooled(self, year: int, leaf_codes: np.ndarray | None = None) -> dict[str, tuple[list[str], list[str]]]:
-        """Per column: raw categories combined entirely, and those combined in part, in ``year``
-        (in the leaves, or in a partition given by its per-leaf combinations)."""
+    def pooled(self, year: int, leaf_codes: np.ndarray | None = None) -> dict[str, list[str]]:
+        """Per column that has a combined group in ``year``: the file's values (of any year) with no
+        group of their own that year, read from the labels only (in the leaves, or in a partition
+        given by its per-leaf combinations). Who else is in the combined group is not said: that it
+        holds someone of a value would tell whether a small combination is empty."""
         key = ("pooled", int(year), id(leaf_codes) if leaf_codes is not None else None)
         if key not in self._memo:
             self._memo[key] = self._pooled(year, self.leaf_codes if leaf_codes is None else leaf_codes)
         return self._memo[key]
 
-    def _pooled(self, year: int, leaf_codes: np.ndarray) -> dict[str, tuple[list[str], list[str]]]:
+    def _pooled(self, year: int, leaf_codes: np.ndarray) -> dict[str, list[str]]:
         out = {}
-        rows = self.cell_year == year
+        labels = leaf_codes[self.leaf_year == year]
         for j, column in enumerate(self.columns):
-            raw = self.cell_codes[rows, j]
-            gone = leaf_codes[self.leaf_of_cell[rows], j] == POOLED
-            whole = [self.categories[j][c] for c in np.unique(raw) if gone[raw == c].all()]
-            part = [self.categories[j][c] for c in np.unique(raw) if gone[raw == c].any() and not gone[raw == c].all()]
-            if whole or part:
-                out[column] = (whole, part)
+            if not (labels[:, j] == POOLED).any():
+                continue  # every value present that year has its own groups; the rest have nobody
+            own = set(labels[:, j][labels[:, j] != POOLED].tolist())
+            out[column] = [name for c, name in enumerate(self.categories[j]) if c not in own]
         return out
 
 

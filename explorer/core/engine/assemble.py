@@ -40,8 +40,9 @@ def dataset_info(data: SurveyData) -> dict:
     info = {"file": data.provenance.path, "kind": data.kind, "years": list(data.years),
             "organisation": data.organisation, "vintage": data.provenance.vintage}
     if data.is_respondent_level:
-        info["respondents"] = int(len(data.respondents))
-        info["respondents_by_year"] = {str(y): n for y, n in data.respondents_by_year().items()}
+        by_year = data.respondents_by_year()  # a year too small to show has no size here, nor in the total
+        info["respondents"] = int(sum(n for n in by_year.values() if n))
+        info["respondents_by_year"] = {str(y): n for y, n in by_year.items()}
     else:
         info["rows"] = int(len(data.aggregates))
     return info

@@ -89,7 +89,7 @@ class Context:
                 fam, column = self.family, self.view.breakdown[0]
                 j = fam.columns.index(column)
                 pool = fam.pooled_name(column)
-                for name in fam.pooled(year, self.groups.leaf_codes()).get(column, ([], []))[0]:
+                for name in fam.pooled(year, self.groups.leaf_codes()).get(column, []):
                     # one reason whatever the value's own size: a reason that changed with it would
                     # tell that size to anyone trying thresholds one after another
                     groups.setdefault((fam.categories[j].index(name),), D.reason_combined_or_small(self.view.threshold, pool))

@@ -36,7 +36,7 @@ class Prepared:
         self.unusable_weights = 0
         if data.has_weights:
             w = r["weight"].to_numpy(dtype=float, copy=True)
-            bad = ~(w >= 0)  # blank, negative or not a number: takes its group's weight (below)
+            bad = ~((w >= 0) & np.isfinite(w))  # blank, negative, infinite or not a number: takes its group's weight
             self.unusable_weights = int(bad.sum())
             w[bad] = np.nan
             self.weights = w
@@ -177,6 +177,14 @@ class Prepared:
         """0/1 per respondent for each base the question's figures use."""
         return self._cached(("units", m.id), lambda: self._units(m))
 
+    def pair_measure(self, first: str, second: str, both: np.ndarray) -> MeasureDef:
+        """A measure whose base is who answered both questions (what moves with what): its
+        partition holds at least T such respondents in every block, so an association is only
+        ever worked out over whole blocks of them."""
+        m = MeasureDef(f"pair:{first}:{second}", "pair", f"{first} with {second}", "", False, "rho")
+        self._cached(("units", m.id), lambda: {"pairs": np.asarray(both, dtype=bool)})
+        return m
+
     def _units(self, m: MeasureDef) -> dict[str, np.ndarray]:
         if m.kind == "score":
             return {"score": self.score_parts(m.id)[0]}
@@ -261,7 +269,7 @@ class Prepared:
             return D.coarsen(family, weight, rule, pos, base=base)
         org = self.family(D.ORGANISATION)
         org_block = self.partition(D.ORGANISATION, m, threshold, local).block_of_leaf[org.leaf_of]
-        checked = list(units.values()) + ([self.answered(m)] if m.kind != "score" else [])
+        checked = list(units.values()) + ([self.answered(m)] if m.kind not in ("score", "pair") else [])
         return D.separated(family, org_block, checked, weight, rule, pos, base=base)
 
     # ----------------------------------------------------------------------- weights

@@ -208,17 +208,18 @@ def _view_notes(prep: Prepared, view: cells.View, shown: tuple[int, ...], table:
     groups = prep.groups(view.family, view.threshold).leaf_codes()
     used = list(dict.fromkeys(list(view.breakdown) + ([c for c, _, _ in view.filter.leaves()] if view.filter else [])))
     for column in used:
-        whole, part = set(), set()
+        whole: set[str] = set()
+        combined = False
         for year in shown:
-            w, p = family.pooled(year, groups).get(column, ([], []))
-            whole |= set(w)
-            part |= set(p)
-        part -= whole
-        if whole or part:
-            said = [f"all of {', '.join(sorted(whole))}" if whole else "", f"some of {', '.join(sorted(part))}" if part else ""]
+            values = family.pooled(year, groups).get(column)
+            if values is not None:
+                combined = True
+                whole |= set(values)
+        if combined:  # from the groups' labels only: who is inside a combined group is not said
+            everyone = f"everyone of {', '.join(sorted(whole))} (where there are any) and " if whole else ""
             notes.append(f"To protect small groups, some respondents are counted in "
-                         f"'{family.pooled_name(column)}' instead of their own {_name(prep, column)} "
-                         f"({'; '.join(s for s in said if s)}).")
+                         f"'{family.pooled_name(column)}' instead of their own {_name(prep, column)}: "
+                         f"{everyone}people in small combinations with the other columns.")
     if len(prep.years) == 1:
         notes.append(f"The file holds one survey year ({prep.years[0]}), so there is no change since last year to show.")
     return notes
