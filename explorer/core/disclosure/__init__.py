@@ -37,6 +37,13 @@ Mechanism (by construction, no history):
    the year's average over such blocks. Weights differing inside a block would make a weighted
    figure depend on its make-up, which can then be solved for. Equality-column views are unweighted.
 
+7. **Words and other statistics.** Every text (reasons, notes, the catalog's lists of what is
+   combined) is made from block labels and shown figures, never from who is inside a block; a year
+   under the minimum threshold has no size anywhere. An association (drivers) is worked out over
+   whole blocks of people who answered both questions (a partition of their own, at least T each).
+   Tested on neighbouring files (tests/test_disclosure_neighbours.py): one respondent taken out, or
+   moved inside their group, changes nothing it must not.
+
 Proof sketch: every figure about a question in a year is a sum over a union of blocks (1, 2, 5, 6), so
 any linear combination of figures of one family and setting is constant on blocks; a group in their
 span is a union of blocks and holds at least T answers. Across settings (4), all blocks are unions
