@@ -74,13 +74,18 @@ def _gui_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    """How to read a file that needs help: a saved column mapping, a password."""
+    parser.add_argument("--mapping", metavar="M", help="a saved column mapping (JSON)")
+    parser.add_argument("--password-file", metavar="P", help="a file holding the workbook's password")
+
+
 def _command_parser(name: str) -> argparse.ArgumentParser:
     parser = _Parser(prog=f"{PROG} {name}", description=COMMANDS[name])
     if name == "inspect":
         parser.add_argument("file", metavar="FILE")
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-        parser.add_argument("--mapping", metavar="M", help="a saved column mapping (JSON)")
-        parser.add_argument("--password-file", metavar="P", help="a file holding the workbook's password")
+        _reading_options(parser)
         parser.add_argument("--save-mapping", metavar="M", help="save what was recognised as a column mapping (JSON) to edit and reuse")
     elif name == "summary":
         parser.add_argument("file", metavar="FILE", nargs="?", help="a survey file (or use --demo)")
@@ -102,8 +107,7 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
                             help="compare each figure with the organisation, last year (the default) or the benchmark")
         parser.add_argument("--benchmark", metavar="WORKBOOK", help="official benchmark workbook to compare with")
         parser.add_argument("--organisation", metavar="ORG", help="your org_id or name (published files with many organisations)")
-        parser.add_argument("--mapping", metavar="M", help="a saved column mapping (JSON)")
-        parser.add_argument("--password-file", metavar="P", help="a file holding the workbook's password")
+        _reading_options(parser)
         parser.add_argument("--view", metavar="V.json", help="replay a saved view (with the data it was made from)")
         parser.add_argument("--save-view", metavar="V.json", help="save this view (and which data it uses) to replay later")
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
