@@ -255,7 +255,7 @@ class OverviewPage(QWidget):
             title = QLabel(LENS_TITLES[lens], self)
             title.setObjectName("sectionTitle")
             row.addWidget(title, 1)
-            button = QPushButton(f"Open {LENS_TITLES[lens]} →", self)
+            button = QPushButton(f"Open {LENS_TITLES[lens].replace('&', '&&')} →", self)  # & would be a mnemonic
             button.setAccessibleName(f"Open the {LENS_TITLES[lens]} page")
             button.clicked.connect(lambda _=False, lens=lens: self.open_measure.emit(lens, ""))
             row.addWidget(button)
