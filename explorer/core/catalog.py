@@ -117,12 +117,11 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
             + (["benchmark"] if benchmark is not None else [])
         # offered only where weights can be read from group labels (they follow the organisation's columns)
         cat.weighted = data.has_weights and prepared.weight_columns() is not None
+        if benchmark is not None:  # the workbook's organisations and groups: which are "similar trusts"
+            _organisations(cat, benchmark.aggregates)
     else:
+        _organisations(cat, data.aggregates)
         table = data.aggregates
-        orgs = table[["org_id", "org_name", "benchmark_group"]].drop_duplicates("org_id")
-        cat.organisations = [{"org_id": str(a), "name": str(b), "benchmark_group": str(c)}
-                             for a, b, c in orgs.itertuples(index=False)]
-        cat.benchmark_groups = sorted({str(g) for g in table["benchmark_group"].unique() if str(g)})
         cat.comparators = ["none"] + (["last_year"] if len(years) > 1 else []) \
             + (["benchmark"] if data.kind == "benchmark_workbook" or benchmark is not None else [])
         breakdowns = sorted({str(b) for b in table["breakdown"].unique() if str(b)})
@@ -130,6 +129,13 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
             cat.comparators.insert(1, "organisation")
         cat.columns = [Column(b, b, "published") for b in breakdowns]
     return cat
+
+
+def _organisations(cat: Catalog, table) -> None:
+    orgs = table[["org_id", "org_name", "benchmark_group"]].drop_duplicates("org_id")
+    cat.organisations = [{"org_id": str(a), "name": str(b), "benchmark_group": str(c)}
+                         for a, b, c in orgs.itertuples(index=False)]
+    cat.benchmark_groups = sorted({str(g) for g in table["benchmark_group"].unique() if str(g)})
 
 
 def _respondent_columns(cat: Catalog, prep: Prepared, threshold: int) -> None:

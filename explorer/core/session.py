@@ -23,7 +23,7 @@ from pathlib import Path
 
 from explorer.core import catalog as catalog_module
 from explorer.core import disclosure as D
-from explorer.core.engine import Prepared, compute
+from explorer.core.engine import Prepared, compute, published
 from explorer.core.progress import Progress
 from explorer.core.questionbank import QuestionBank, load_bank
 from explorer.core.results import Results
@@ -160,10 +160,13 @@ class Session:
     def spec(self) -> ViewSpec:
         return self._spec
 
-    def set_spec(self, spec: ViewSpec) -> ViewSpec:
-        """Make ``spec`` the current view (undoable); the same view again changes nothing."""
+    def set_spec(self, spec: ViewSpec, undoable: bool = True) -> ViewSpec:
+        """Make ``spec`` the current view (undoable unless told: a default filled in on opening is no
+        step of the user's); the same view again changes nothing."""
         spec = self._stamp(spec)
-        if spec != self._spec:
+        if not undoable:
+            self._spec = spec
+        elif spec != self._spec:
             self._undo.append(self._spec)
             self._redo.clear()
             self._spec = spec
@@ -206,6 +209,24 @@ class Session:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         results = compute(self.data, spec, self.bank, self.benchmark, prepared=self.prepared, progress=progress)
+        with self._lock:
+            self._cache[key] = results
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return results
+
+    def league(self, spec: ViewSpec | None = None) -> Results:
+        """Organisations of a benchmarking group ranked on the view's measures (published figures:
+        the file itself, or the benchmark workbook open beside respondent data)."""
+        spec = spec or self._spec
+        source = self.data if not self.data.is_respondent_level else self.benchmark
+        if source is None:
+            raise SpecError("Ranking organisations needs published data: open a benchmark workbook.")
+        key = ("league", id(source), spec)
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        results = published.league(source, spec, self.bank, organisation=self.data.organisation)
         with self._lock:
             self._cache[key] = results
             while len(self._cache) > CACHE_SIZE:

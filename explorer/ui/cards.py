@@ -22,6 +22,8 @@ class DataTable(QTableWidget):
     def __init__(self, name: str, parent=None) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
+        self.setAccessibleDescription("The figures the chart shows, one row each: value, n, weighting, change, "
+                                      "significance and why any is withheld. Ctrl+T returns to the chart.")
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)

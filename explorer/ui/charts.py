@@ -351,3 +351,88 @@ class LikertChart(Chart):
         item.vb.setRange(xRange=(low, high), yRange=(-1.5, len(measures) - 0.4), padding=0)
         self.setMinimumHeight(max(200, 90 + ROW_HEIGHT * len(measures)))
         self.figures = ("answers", rows)
+
+
+class DriversChart(Chart):
+    """Items by their association (Spearman's rho) with the outcome, strongest first; withheld items
+    listed with their reason. The caption says association is not causation."""
+
+    def draw(self, rows: pd.DataFrame, outcome: str) -> None:
+        self.reset()
+        if rows.empty:
+            self.show_message("No item can be set beside the outcome for this selection.")
+            return
+        item = self.getPlotItem()
+        item.vb.invertY(True)
+        values = rows["value"].astype(float).to_numpy(copy=True)
+        withheld = rows["suppressed"].astype(bool).to_numpy() | np.isnan(values)
+        y = np.arange(len(rows), dtype=float)
+        shown = ~withheld
+        if shown.any():
+            self.add(pg.BarGraphItem(x0=np.minimum(values[shown], 0), y=y[shown], height=0.62,
+                                     width=np.abs(values[shown]), brush=QColor(P.BAR), pen=pg.mkPen(P.NHS_DARK_BLUE)))
+        low = min(0.0, float(np.nanmin(values[shown])) if shown.any() else 0.0)
+        for i, row in enumerate(_records(rows)):
+            if withheld[i]:
+                self.text(f"withheld: {wrap(row['suppression_reason'], 70, 1)}", 0, i, color=P.NHS_MID_GREY)
+                tip = f"{row['group']}: withheld — {row['suppression_reason']}"
+            else:
+                self.text(f"ρ = {values[i]:.2f}  n={F.format_n(row['n'])}", max(values[i], 0), i)
+                tip = f"{row['group']}: ρ = {values[i]:.2f} with {outcome} (n = {F.format_n(row['n'])} answered both)"
+            self.add_tip(low, 1.0, i - 0.45, i + 0.45, tip)
+        names = [fit(g, AXIS_LIKERT - 16) for g in rows["group"].astype(str)]
+        item.getAxis("left").setTicks([list(zip(y, names))])
+        item.getAxis("left").setWidth(AXIS_LIKERT)
+        item.getAxis("bottom").setLabel(f"association with {outcome} (Spearman's ρ; 0 = none, 1 = moves fully with it)")
+        item.vb.setRange(xRange=(low, 1.0), yRange=(-0.8, len(rows) - 0.2), padding=0)
+        self.setMinimumHeight(max(180, 60 + ROW_HEIGHT * len(rows)))
+        self.figures = ("drivers", rows)
+
+
+RANK_ROW = 22  # organisation names fit one line; a group can have 60 organisations
+AXIS_RANK = 300
+
+
+class RankChart(Chart):
+    """Organisations of a benchmarking group, best first, with ours marked by colour, a ◆ and words."""
+
+    def draw(self, rows: pd.DataFrame, unit: str, lower_is_better: bool) -> None:
+        self.reset()
+        if rows.empty:
+            self.show_message("No organisation has a figure for this measure in this year.")
+            return
+        item = self.getPlotItem()
+        item.vb.invertY(True)
+        values = rows["value"].astype(float).to_numpy(copy=True)
+        withheld = rows["suppressed"].astype(bool).to_numpy() | np.isnan(values)
+        ours = rows["ours"].astype(bool).to_numpy() if "ours" in rows else np.zeros(len(rows), dtype=bool)
+        y = np.arange(len(rows), dtype=float)
+        for mask, colour in ((~withheld & ~ours, "#9BB8D3"), (~withheld & ours, P.NHS_DARK_BLUE)):
+            if mask.any():
+                self.add(pg.BarGraphItem(x0=np.zeros(mask.sum()), y=y[mask], height=0.7, width=values[mask],
+                                         brush=QColor(colour), pen=pg.mkPen(P.NHS_DARK_BLUE)))
+        top = float(np.nanmax(values[~withheld])) if (~withheld).any() else 1.0
+        limit = 10.0 * 1.3 if unit == "score" else (min(100.0, top * 1.35 + 2) if unit == "%" else top * 1.35 + 0.5)
+        for i, row in enumerate(_records(rows)):
+            if withheld[i]:
+                self.text(f"withheld: {wrap(row['suppression_reason'], 60, 1)}", 0, i, color=P.NHS_MID_GREY)
+            elif ours[i]:
+                self.text(f"{F.format_value(values[i], unit)}  ◆ your organisation", values[i], i, bold=True)
+            else:
+                self.text(F.format_value(values[i], unit), values[i], i)
+            self.add_tip(0, limit, i - 0.45, i + 0.45, _tip(row, unit))
+        names = [fit(("◆ " if o else "") + g, AXIS_RANK - 16, 1) for g, o in zip(rows["group"].astype(str), ours)]
+        item.getAxis("left").setTicks([list(zip(y, names))])
+        item.getAxis("left").setWidth(AXIS_RANK)
+        if unit == "score":
+            item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
+        item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
+                                        + ("(lower is better)" if lower_is_better else "(higher is better)"))
+        item.vb.setRange(xRange=(0, limit), yRange=(-0.8, len(rows) - 0.2), padding=0)
+        self.setMinimumHeight(max(180, 60 + RANK_ROW * len(rows)))
+        self.rows_drawn = len(rows)
+        self.figures = ("organisations", rows)
+
+    def row_y(self, i: int) -> int:
+        """Roughly where row ``i`` is drawn, in pixels from the chart's top (to scroll it into view)."""
+        return int(20 + (self.minimumHeight() - 60) * (i + 0.8) / max(1, getattr(self, "rows_drawn", 1)))

@@ -27,7 +27,7 @@ def compute_jobs(session: Session, jobs: dict, progress=None) -> dict:
     for i, (key, spec) in enumerate(jobs.items()):
         if progress is not None:
             progress(i / max(1, len(jobs)), "Working out the figures")
-        out[key] = session.compute(spec, progress=progress)
+        out[key] = session.league(spec) if key == "league" else session.compute(spec, progress=progress)
     return out
 
 

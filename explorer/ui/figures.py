@@ -103,6 +103,43 @@ def breakdown(results: Results, measure: str, year: int) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+def drivers(results: Results) -> pd.DataFrame:
+    """The drivers rows (items by their association with the outcome), strongest first, withheld last;
+    ``group`` is the item's name (what a bar is labelled with)."""
+    t = results.table
+    rows = t[t["statistic"] == "drivers"].copy()
+    if rows.empty:
+        return rows
+    rows["group"] = rows["label"].astype(str)
+    rows["_order"] = np.where(rows["suppressed"].astype(bool), -np.inf, rows["value"].astype(float).fillna(-np.inf))
+    rows = rows.sort_values(["_order", "group"], ascending=[False, True], kind="stable").drop(columns="_order")
+    return rows.reset_index(drop=True)
+
+
+def league(results: Results, measure: str, year: int) -> pd.DataFrame:
+    """One measure's organisations in ``year``: ranked ones best first, then withheld ones."""
+    t = results.table
+    rows = t[(t["measure"] == measure) & (t["year"] == year)].copy()
+    if rows.empty:
+        return rows
+    rows["_order"] = rows["rank"].astype(float).fillna(np.inf)
+    rows = rows.sort_values(["_order", "group"], kind="stable").drop(columns="_order")
+    return rows.reset_index(drop=True)
+
+
+def league_measures(results: Results, year: int) -> pd.DataFrame:
+    """Per measure of a league: its label, unit, polarity and our organisation's row in ``year``
+    (rank, value, n), in the engine's order."""
+    t = results.table
+    if t.empty:
+        return t
+    rows = t[t["year"] == year]
+    first = rows.drop_duplicates("measure")[["measure", "label", "unit", "lower_is_better"]]
+    ours = rows[rows["ours"].astype(bool)].drop_duplicates("measure")[
+        ["measure", "value", "n", "rank", "rank_of", "suppressed", "suppression_reason"]]
+    return first.merge(ours, on="measure", how="left").reset_index(drop=True)
+
+
 def is_special(option: str) -> bool:
     return str(option).strip().lower() in SPECIAL_OPTIONS
 
@@ -219,6 +256,24 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
             out.append([labels.get(r["measure"], r["label"]), int(r["year"]), r["option"],
                         None if r["suppressed"] else _num(r["value"]), _int(r["n"]),
                         r["suppression_reason"] if r["suppressed"] else ""])
+        return headers, out
+    if kind == "drivers":
+        headers = ["Item", "Association with the outcome (Spearman's rho)", "n (answered both)", "Withheld because"]
+        for r in _narrow(rows, ("group", "value", "n", "suppressed", "suppression_reason")):
+            withheld = bool(r["suppressed"])
+            out.append([r["group"], None if withheld else _num(r["value"]), _int(r["n"]),
+                        r["suppression_reason"] if withheld else ""])
+        return headers, out
+    if kind == "league":
+        what = "Value (%)" if unit == "%" else "Score (0-10)" if unit == "score" else "Value"
+        headers = ["Organisation", "Code", "Year", "Rank (1 = best)", "Out of", what, "n", "Weighted", "Withheld because"]
+        for r in _narrow(rows, ("group", "org_id", "year", "rank", "rank_of", "value", "n", "weighted", "suppressed",
+                                "suppression_reason", "ours")):
+            withheld = bool(r["suppressed"])
+            out.append([r["group"] + (" (your organisation)" if r.get("ours") else ""), r.get("org_id", ""),
+                        int(r["year"]), _int(r.get("rank")), _int(r.get("rank_of")), None if withheld else _num(r["value"]),
+                        _int(r["n"]), "weighted" if r.get("weighted") else "unweighted",
+                        r["suppression_reason"] if withheld else ""])
         return headers, out
     what = "Value (%)" if unit == "%" else "Score (0-10)" if unit == "score" else "Value"
     headers = ["Group", "Year", what, "n", "Weighted", "Change on last year", "Change", "Significance",

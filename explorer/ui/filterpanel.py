@@ -34,6 +34,7 @@ class ColumnFilter(QGroupBox):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(f"Search {label.lower()}")
         self.search.setAccessibleName(f"Search {label}")
+        self.search.setAccessibleDescription(f"Type to show only the {label} groups whose names contain it.")
         self.search.textChanged.connect(self._search)
         layout.addWidget(self.search)
         self.list = QListWidget(self)
@@ -115,22 +116,40 @@ class FilterPanel(QWidget):
         form.addRow("and b&y", self.by2)
         self.comparator = QComboBox(self)
         self.comparator.setAccessibleName("Compare with")
+        self.comparator.setAccessibleDescription("What each figure's change or difference is measured against.")
         self.comparator.currentIndexChanged.connect(self._emit)
         form.addRow("Compare &with", self.comparator)
+        self.organisation = QComboBox(self)
+        self.organisation.setAccessibleName("Your organisation")
+        self.organisation.setAccessibleDescription("Published data holds many organisations: the one whose results "
+                                                   "are shown and ranked.")
+        self.organisation.currentIndexChanged.connect(self._emit)
+        form.addRow("Your &organisation", self.organisation)
+        self.group = QComboBox(self)
+        self.group.setAccessibleName("Similar trusts")
+        self.group.setAccessibleDescription("The benchmarking group whose best, median and worst are drawn on "
+                                            "the trends and whose organisations are ranked.")
+        self.group.currentIndexChanged.connect(self._emit)
+        form.addRow("Similar &trusts", self.group)
+        self.form = form
         layout.addLayout(form)
         self.weighted = QCheckBox("&Weighted (as the national figures)", self)
         self.weighted.setAccessibleName("Weighted results")
+        self.weighted.setAccessibleDescription("Weight results by staff group as the national figures are "
+                                               "(offered only where the file's weights allow it).")
         self.weighted.toggled.connect(self._emit)
         layout.addWidget(self.weighted)
         self.reset_button = QPushButton("&Reset filters", self)
         self.reset_button.setAccessibleName("Reset filters and comparisons")
+        self.reset_button.setAccessibleDescription("Clear every filter and compare-by column and compare with "
+                                                   "last year again.")
         self.reset_button.clicked.connect(self.reset)
         layout.addWidget(self.reset_button)
         self.rule = QLabel("", self)
         self.rule.setWordWrap(True)
         self.rule.setObjectName("hint")
         layout.addWidget(self.rule)
-        for combo in (self.year, self.by1, self.by2, self.comparator):
+        for combo in (self.year, self.by1, self.by2, self.comparator, self.organisation, self.group):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
         self.lists = QVBoxLayout()
@@ -157,6 +176,17 @@ class FilterPanel(QWidget):
         for c in catalog.comparators:
             self.comparator.addItem(COMPARATOR_WORDS.get(c, c), c)
         self.weighted.setVisible(catalog.weighted)
+        self.organisation.clear()
+        choose_org = catalog.kind != "respondents" and len(catalog.organisations) > 1
+        if choose_org:
+            for o in sorted(catalog.organisations, key=lambda o: o["name"].casefold()):
+                self.organisation.addItem(f"{o['name']} ({o['org_id']})" if o["name"] else o["org_id"], o["org_id"])
+        self.form.setRowVisible(self.organisation, choose_org)
+        self.group.clear()
+        self.group.addItem("Your organisation's group", None)
+        for g in catalog.benchmark_groups:
+            self.group.addItem(g, g)
+        self.form.setRowVisible(self.group, bool(catalog.benchmark_groups))
         self._quiet = False
         self.apply(spec)
 
@@ -178,8 +208,19 @@ class FilterPanel(QWidget):
         i = self.comparator.findData(spec.comparator)
         self.comparator.setCurrentIndex(max(0, i))
         self.weighted.setChecked(spec.weighted)
+        self.organisation.setCurrentIndex(max(0, self._org_index(spec.organisation)))
+        self.group.setCurrentIndex(max(0, self.group.findData(spec.benchmark_group)))
         self._quiet = False
         self._family_rule()
+
+    def _org_index(self, organisation: str | None) -> int:
+        if organisation is None or self.catalog is None:
+            return -1
+        wanted = organisation.strip().casefold()
+        for o in self.catalog.organisations:
+            if wanted in (o["org_id"].casefold(), o["name"].casefold()):
+                return self.organisation.findData(o["org_id"])
+        return -1
 
     def _name(self, column: str) -> str:
         if column in self.columns:
@@ -238,9 +279,22 @@ class FilterPanel(QWidget):
         return tuple(b for b in (self.by1.currentData(), self.by2.currentData()) if b)
 
     def spec(self, base: ViewSpec) -> ViewSpec:
+        organisation = self.organisation.currentData() if self.organisation.count() else base.organisation
         return base.with_(filter=self.filter(), breakdown=self.breakdown(),
                           comparator=self.comparator.currentData() or base.comparator,
-                          weighted=self.weighted.isChecked() and not self.weighted.isHidden())
+                          weighted=self.weighted.isChecked() and not self.weighted.isHidden(),
+                          organisation=organisation, benchmark_group=self.group.currentData())
+
+    def compare_by(self, column: str) -> None:
+        """Compare by ``column`` alone (a page's shortcut, e.g. the WRES split); one view change."""
+        i = self.by1.findData(column)
+        if i < 0 or not self.by1.model().item(i).isEnabled():
+            return
+        self._quiet = True
+        self.by1.setCurrentIndex(i)
+        self._fill_by2(None)
+        self._quiet = False
+        self._emit()
 
     # ------------------------------------------------------------------ events
     def reset(self) -> None:

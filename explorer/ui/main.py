@@ -25,6 +25,7 @@ from explorer.ui import palette as P
 from explorer.ui.compute import Computer
 from explorer.ui.filterpanel import FilterPanel
 from explorer.ui.pages import LENS_TITLES, LensPage, OverviewPage
+from explorer.ui.questions import OrganisationsPage, QuestionsPage
 from explorer.ui.workers import Worker
 
 log = logging.getLogger(__name__)
@@ -58,15 +59,25 @@ Small groups are counted in combined groups ('Other ... (combined)'); withheld g
 the reason.</p>
 <h3>Keys</h3>
 <p>Ctrl+O open a file · Ctrl+Z / Ctrl+Y undo / redo a view change · Ctrl+T chart ⇄ table ·
-Ctrl+1…4 pages · F1 this help.</p>
+Ctrl+1…6 pages · Ctrl+B open a benchmark workbook · F1 this help.</p>
 <p>The program works offline; nothing leaves this computer.</p>"""
 
 
 def _load(file: str | None, password: str | None, year: int | None, progress) -> Session:
-    """Runs in a worker thread: a session on the demo, or on the user's file (read and protected)."""
+    """Runs in a worker thread: a session on the demo (with its benchmark workbook, so similar trusts
+    are there to compare with), or on the user's file (read and protected)."""
     if file is None:
-        return Session.open_demo(progress=progress)
+        from explorer.demo import demo_files
+
+        session = Session.open_demo(progress=progress)
+        session.open_benchmark(demo_files()["benchmark_xlsx"])
+        return session
     return Session.open(file, password=password, ask_year=(lambda *_: year) if year else None, progress=progress)
+
+
+def _load_benchmark(session: Session, file: str, password: str | None, progress) -> Session:
+    session.open_benchmark(file, password=password, progress=progress)
+    return session
 
 
 def _replay(view: str, progress) -> tuple:
@@ -94,6 +105,7 @@ class Welcome(QWidget):
         self.demo.clicked.connect(lambda: window.start_loading(None))
         self.open = QPushButton("&Open a file…", self)
         self.open.setAccessibleName("Open a file")
+        self.open.setAccessibleDescription("Choose a spreadsheet of survey results (xlsx, xls, ods or csv) to open.")
         self.open.clicked.connect(window.choose_file)
         row.addWidget(self.demo)
         row.addWidget(self.open)
@@ -137,6 +149,8 @@ class MainWindow(QMainWindow):
         self._year: int | None = None
         self.request = 0
         self.shown: dict = {}  # the Results drawn now, by job key
+        self.catalog = None
+        self._benchmark_file: str | None = None
         self.setStyleSheet(STYLE)
 
         self.stack = QStackedWidget(self)
@@ -215,8 +229,15 @@ class MainWindow(QMainWindow):
         self.lens_pages: dict[str, LensPage] = {}
         for lens, title in LENS_TITLES.items():
             page_ = LensPage(lens, self.tabs)
+            page_.drivers_toggled.connect(lambda _: self.refresh(immediate=True))
+            page_.compare_by.connect(self.compare_by)
             self.lens_pages[lens] = page_
             self.tabs.addTab(page_, title.replace("&", "&&"))
+        self.questions = QuestionsPage(self.tabs)
+        self.questions.measure_changed.connect(lambda _: self.refresh(immediate=True))
+        self.tabs.addTab(self.questions, "&Questions")
+        self.organisations = OrganisationsPage(self.tabs)
+        self.tabs.addTab(self.organisations, "Or&ganisations")
         self.tabs.currentChanged.connect(lambda _: self.refresh(immediate=True))
         body.addWidget(self.tabs, 1)
         outer.addLayout(body, 1)
@@ -231,6 +252,7 @@ class MainWindow(QMainWindow):
         self.status.setAccessibleName("Status")
         self.cancel_button = QPushButton("&Cancel", self)
         self.cancel_button.setAccessibleName("Cancel loading")
+        self.cancel_button.setAccessibleDescription("Stop opening the file; what is shown now stays.")
         self.cancel_button.clicked.connect(self.cancel_loading)
         bar = self.statusBar()
         bar.addWidget(self.status, 1)
@@ -252,6 +274,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&Open…", self.choose_file, QKeySequence.StandardKey.Open)
         self._action(file_menu, "Open the &demo trust", lambda: self.start_loading(None))
+        self.benchmark_action = self._action(file_menu, "Open a &benchmark workbook…", self.choose_benchmark,
+                                             QKeySequence("Ctrl+B"))
         file_menu.addSeparator()
         self.save_view_action = self._action(file_menu, "&Save view…", self.save_view, QKeySequence("Ctrl+Shift+S"))
         self._action(file_menu, "Open &view…", self.open_view)
@@ -274,6 +298,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(ok and self.session.can_undo)
         self.redo_action.setEnabled(ok and self.session.can_redo)
         self.save_view_action.setEnabled(ok)
+        self.benchmark_action.setEnabled(ok and self.data.is_respondent_level)
 
     # ------------------------------------------------------------------ settings
     def recent_files(self) -> list[str]:
@@ -301,6 +326,30 @@ class MainWindow(QMainWindow):
         files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if files:
             self.start_loading(files[0])
+
+    def choose_benchmark(self) -> None:
+        """Open the official benchmark workbook beside respondent data: similar trusts' best, median
+        and worst on the trends, 'similar trusts' as a comparator, and the Organisations page."""
+        if self.session is None or self._worker is not None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Open the benchmark workbook", "", FILE_TYPES)
+        if path:
+            self.start_benchmark(path)
+
+    def start_benchmark(self, path: str, password: str | None = None) -> None:
+        if self.session is None or self._worker is not None:
+            return
+        self._file = None
+        self._benchmark_file = path
+        self._run(Worker(_load_benchmark, self.session, path, password), self._on_benchmark_loaded,
+                  f"Opening the benchmark workbook {Path(path).name}")
+
+    def _on_benchmark_loaded(self, session: Session) -> None:
+        self._finish()
+        self._benchmark_file = None
+        self.set_session(session)
+        self.status.setText(f"Benchmark workbook open: {Path(session.benchmark.provenance.path).name} — "
+                            "similar trusts are on the trends and the Organisations page.")
 
     def start_loading(self, file: str | None, password: str | None = None, year: int | None = None) -> None:
         if self._worker is not None:
@@ -367,7 +416,15 @@ class MainWindow(QMainWindow):
         notes += list(data.warnings)
         self.banner.setText(" ".join(notes))
         self.banner.setVisible(bool(notes))
-        self.panel.set_catalog(session.catalog(), session.spec)
+        catalog = session.catalog()
+        if not data.is_respondent_level and session.spec.organisation is None and catalog.organisations:
+            # published data of many organisations: start on the first (the panel says to choose yours)
+            first = sorted(catalog.organisations, key=lambda o: o["name"].casefold())[0]
+            session.set_spec(session.spec.with_(organisation=first["org_id"]), undoable=False)
+        self.catalog = catalog
+        self.panel.set_catalog(catalog, session.spec)
+        self.questions.set_catalog(catalog, session.bank)
+        self.lens_pages["bullying"].set_columns(catalog.columns)
         self.stack.setCurrentIndex(1)
         self.status.setText(self._loaded_words())
         self._update_actions()
@@ -388,6 +445,14 @@ class MainWindow(QMainWindow):
 
         self._finish()
         file = self._file
+        benchmark = getattr(self, "_benchmark_file", None)
+        self._benchmark_file = None
+        if benchmark and isinstance(error, (PasswordRequired, WrongPassword)):
+            password, ok = QInputDialog.getText(self, APP_NAME, f"{Path(benchmark).name} is password-protected. "
+                                                "Password:", QLineEdit.EchoMode.Password)
+            if ok and password:
+                self.start_benchmark(benchmark, password)
+            return
         if file and isinstance(error, (PasswordRequired, WrongPassword)):
             prompt = f"{Path(file).name} is password-protected. Password:"
             if isinstance(error, WrongPassword):
@@ -445,19 +510,47 @@ class MainWindow(QMainWindow):
     def jobs(self) -> dict:
         """The views the current page draws (all years: trends need them)."""
         spec = self.session.spec.with_(years=(), statistics=("positive", "score"))
-        lens = self.current_lens()
-        if lens is None:
-            return {name: spec.with_(lens=name, breakdown=()) for name in LENS_TITLES}
-        # answer shares are drawn for the chosen year only: computing them for it alone keeps a click quick
+        page = self.tabs.currentWidget()
         year = self.panel.focus_year()
-        return {"main": spec.with_(lens=lens),
-                "options": spec.with_(lens=lens, breakdown=(), statistics=("options",), comparator="none",
-                                      years=(year,) if year is not None else ())}
+        one_year = (year,) if year is not None else ()
+        if page is self.overview:
+            return {name: spec.with_(lens=name, breakdown=()) for name in LENS_TITLES}
+        if page is self.organisations:
+            # the lenses' measures; beside respondent data only the bank's (a local question is in no workbook)
+            own = ("item", "score") if self.data.is_respondent_level else ("item", "score", "own", "local")
+            measures = tuple(dict.fromkeys(m.id for lens in self.catalog.lenses.values() for m in lens["measures"]
+                                           if m.kind in own))
+            return {"league": spec.with_(lens=None, measures=measures or tuple(m.id for m in self.catalog.measures),
+                                         years=one_year, breakdown=(), filter=None)}
+        if page is self.questions:
+            if self.questions.measure is None:
+                return {}
+            main = spec.with_(lens=None, measures=(self.questions.measure,))
+        else:
+            main = spec.with_(lens=page.lens)
+        # answer shares are drawn for the chosen year only: computing them for it alone keeps a click quick
+        jobs = {"main": main,
+                "options": main.with_(breakdown=(), statistics=("options",), comparator="none", years=one_year)}
+        if isinstance(page, LensPage) and page.wants_drivers():
+            jobs["drivers"] = main.with_(breakdown=(), statistics=("drivers",), comparator="none", years=one_year)
+        return jobs
+
+    def compare_by(self, column: str) -> None:
+        """A page asked to compare by ``column`` (the WRES / WDES buttons): set it as the first column."""
+        self.panel.compare_by(column)
 
     def refresh(self, immediate: bool = False) -> None:
         if self.session is None or self.computer is None:
             return
-        self.request = self.computer.request(self.jobs(), immediate=immediate)
+        page = self.tabs.currentWidget()
+        if page is self.organisations and self.data.is_respondent_level and self.session.benchmark is None:
+            self.organisations.show_unavailable("Ranking organisations needs published figures: open the official "
+                                                "benchmark workbook (File → Open a benchmark workbook…).")
+            return
+        jobs = self.jobs()
+        if not jobs:
+            return
+        self.request = self.computer.request(jobs, immediate=immediate)
 
     def _on_ready(self, request: int, results: dict) -> None:
         self.shown = results
@@ -476,12 +569,18 @@ class MainWindow(QMainWindow):
         if not self.shown or self.session is None:
             return
         year = self.panel.focus_year()
-        lens = self.current_lens()
+        page = self.tabs.currentWidget()
         threshold = self.session.spec.threshold
-        if lens is None and set(self.shown) == set(LENS_TITLES):
-            self.overview.show_results(self.shown, year)
-        elif lens is not None and "main" in self.shown and self.shown["main"].spec.lens == lens:
-            self.lens_pages[lens].show_results(self.shown["main"], self.shown.get("options"), year, threshold)
+        shown = self.shown
+        if page is self.overview and set(shown) == set(LENS_TITLES):
+            self.overview.show_results(shown, year)
+        elif page is self.organisations and "league" in shown:
+            self.organisations.show_results(shown["league"], year)
+        elif page is self.questions and "main" in shown and shown["main"].spec.lens is None:
+            self.questions.show_results(shown["main"], shown.get("options"), year, threshold)
+        elif isinstance(page, LensPage) and "main" in shown and shown["main"].spec.lens == page.lens:
+            page.show_results(shown["main"], shown.get("options"), year, threshold)
+            page.show_drivers_results(shown.get("drivers"))
         else:
             return
         words, withheld = self.selection_words(year)
@@ -492,6 +591,11 @@ class MainWindow(QMainWindow):
         """The header: the selection in words, n, weighting, and what is withheld and why."""
         first = next(iter(self.shown.values()))
         spec = self.session.spec  # the Overview's views leave compare-by out; the header says the whole view
+        if "league" in self.shown:
+            info = first.dataset
+            ours = info.get("organisation") or "no organisation of yours found in the file"
+            return (f"Organisations in {info.get('benchmark_group', '')}, {year} · published figures · yours: {ours}",
+                    f"Organisations with fewer than {spec.threshold} responses are withheld and not ranked.")
         who = first.filter_description or "All staff"
         n = first.extra.get("respondents", {}).get(year)
         shown = self.shown.get("main") or first  # what the page draws (the Overview has no compare-by)

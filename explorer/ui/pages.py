@@ -7,15 +7,16 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QSplitter,
+    QAbstractItemView, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QSplitter,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from explorer.core.results import Results
 from explorer.ui import figures as F
 from explorer.ui.cards import ChartCard
-from explorer.ui.charts import BreakdownChart, LikertChart, TrendChart
+from explorer.ui.charts import BreakdownChart, DriversChart, LikertChart, TrendChart
 
+DRIVER_LENSES = ("trust", "morale")  # the engine's drivers lenses
 LENS_TITLES = {"trust": "Trust", "bullying": "Bullying & harassment", "morale": "Morale"}
 LENS_INTRO = {
     "trust": "Trust in managers and the organisation: immediate managers, raising concerns, and whether "
@@ -81,8 +82,86 @@ def headline_cells(row) -> list[str]:
     return [F.format_value(row["value"], unit), F.format_n(row["n"]), change or "no figure last year"]
 
 
+class MeasureView(QWidget):
+    """One measure's three charts: its trend, its breakdown by the compare-by columns and how people
+    answered it (with the questions on the same scale). Used by the lens pages and the Questions page."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(2, 0, 2, 0)
+        self.trend = ChartCard(TrendChart("Trend"), "Trend", self)
+        self.breakdown = ChartCard(BreakdownChart("Breakdown"), "Breakdown", self)
+        self.answers = ChartCard(LikertChart("Answers"), "How people answered", self)
+        self.trend.setMinimumHeight(250)
+        self.trend.setMaximumHeight(330)  # so the breakdown starts on the first screen at 1366x768
+        for card in (self.trend, self.breakdown, self.answers):
+            column.addWidget(card)
+        self.column = column
+
+    def cards(self) -> list[ChartCard]:
+        return [self.trend, self.breakdown, self.answers]
+
+    def show_message(self, text: str) -> None:
+        for card in (self.trend, self.breakdown, self.answers):
+            card.chart.show_message(text)
+            card.set_table([], [])
+
+    def draw(self, r: Results, options: Results | None, m: str, year: int, threshold: int,
+             labels: dict[str, str]) -> None:
+        rows = F.trend(r, m)
+        if rows.empty:
+            self.show_message("No figure for this question in this selection.")
+            return
+        first = rows.iloc[0]
+        unit, lower = first["unit"], bool(first["lower_is_better"])
+        label = labels.get(m, m)
+        weighted = "weighted" if first["weighted"] else "unweighted"
+        better = "lower is better" if lower else "higher is better"
+        what = "% " + ("positive" if not lower else "experiencing it") if unit == "%" else "score out of 10"
+        band = ""
+        if "benchmark_median" in rows and rows["benchmark_median"].notna().any():
+            group = r.dataset.get("benchmark_group") or "similar trusts"
+            band = f"; shaded: best to worst of {group} (whole organisations, weighted), dashed: their median"
+        self.trend.chart.draw(rows, unit, lower)
+        self.trend.set_title(f"{label}: trend", f"{what}, {better}; {weighted}{band}; each year's n in the table")
+        self.trend.set_table(*F.table("trend", rows, unit))
+        org = rows[rows["year"] == year]
+        groups = F.breakdown(r, m, year)
+        by = " and ".join(r.spec.breakdown) if r.spec.breakdown else ""
+        self.breakdown.chart.draw(groups, org.iloc[0] if len(org) else None, unit, lower, threshold)
+        self.breakdown.set_title(f"{label}: by {by} in {year}" if by else f"{label}: breakdown",
+                                 f"{what}, {better}; {weighted}; ✓/✗ = significantly better/worse than the rest "
+                                 "of the organisation" if by else "")
+        self.breakdown.set_table(*F.table("breakdown", groups, unit))
+        if options is not None:
+            opts = F.likert(options, year)
+            same = F.same_scale(opts, m)
+            rows = opts[opts["measure"].isin(same)]
+            order = {k: i for i, k in enumerate(same)}
+            rows = rows.sort_values("measure", key=lambda s: s.map(order), kind="stable")
+            labels = {**dict(F.measures_in(options)), **labels}
+            self.answers.chart.draw(rows, labels)
+            self.answers.set_title(f"How people answered in {year}" + (f" — {labels.get(m, m)} and questions on the "
+                                                                      "same scale" if m in same else ""),
+                                   "share of each answer; unweighted counts in the table")
+            self.answers.set_table(*F.table("answers", rows, "%", labels))
+        else:
+            self.answers.chart.show_message("Answer distributions are not available for this data.")
+            self.answers.set_table([], [])
+
+
+EQUALITY_SPLITS = (("WRES", ("ethnic",), "Workforce Race Equality Standard: compare by ethnic group"),
+                   ("WDES", ("disab", "long_term", "long-term", "ltc"),
+                    "Workforce Disability Equality Standard: compare by disability / long-term condition"))
+
+
 class LensPage(QWidget):
-    """One lens: measures on the left, the chosen measure's charts on the right."""
+    """One lens: measures on the left, the chosen measure's charts on the right (and, for trust and
+    morale, what moves with the outcome; for bullying, the WRES / WDES splits one click away)."""
+
+    drivers_toggled = Signal(bool)
+    compare_by = Signal(str)
 
     def __init__(self, lens: str, parent=None) -> None:
         super().__init__(parent)
@@ -99,6 +178,22 @@ class LensPage(QWidget):
         intro.setWordWrap(True)
         intro.setObjectName("hint")
         outer.addWidget(intro)
+        self.splits: dict[str, QPushButton] = {}
+        if lens == "bullying":
+            row = QHBoxLayout()
+            row.addWidget(QLabel("Equality standards:", self))
+            for name, _, description in EQUALITY_SPLITS:
+                button = QPushButton(f"{name} split", self)
+                button.setAccessibleName(f"{name} split")
+                button.setAccessibleDescription(description)
+                button.setToolTip(description)
+                button.clicked.connect(lambda _=False, n=name: self._split(n))
+                button.setEnabled(False)
+                self.splits[name] = button
+                row.addWidget(button)
+            row.addStretch(1)
+            outer.addLayout(row)
+        self.split_columns: dict[str, str] = {}
         self.empty = QLabel("", self)
         self.empty.setWordWrap(True)
         self.empty.setObjectName("emptyReason")
@@ -114,18 +209,22 @@ class LensPage(QWidget):
         scroll = QScrollArea(split)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        column = QVBoxLayout(body)
-        column.setContentsMargins(2, 0, 2, 0)
-        self.trend = ChartCard(TrendChart("Trend"), "Trend", body)
-        self.breakdown = ChartCard(BreakdownChart("Breakdown"), "Breakdown", body)
-        self.answers = ChartCard(LikertChart("Answers"), "How people answered", body)
-        self.trend.setMinimumHeight(250)
-        self.trend.setMaximumHeight(330)  # so the breakdown starts on the first screen at 1366x768
-        for card in (self.trend, self.breakdown, self.answers):
-            column.addWidget(card)
-        column.addStretch(1)
-        scroll.setWidget(body)
+        self.view = MeasureView(scroll)
+        self.trend, self.breakdown, self.answers = self.view.cards()
+        self.drivers: ChartCard | None = None
+        if lens in DRIVER_LENSES:
+            self.show_drivers = QCheckBox("Show what moves with staff engagement here (association, not causation)",
+                                          self.view)
+            self.show_drivers.setAccessibleName("Show what moves with staff engagement")
+            self.show_drivers.setAccessibleDescription("Ranks manager, team and organisation items by how closely "
+                                                       "they move with the engagement score for this selection.")
+            self.show_drivers.toggled.connect(self._drivers_toggled)
+            self.view.column.addWidget(self.show_drivers)
+            self.drivers = ChartCard(DriversChart("What moves with engagement"), "What moves with engagement", self.view)
+            self.drivers.hide()
+            self.view.column.addWidget(self.drivers)
+        self.view.column.addStretch(1)
+        scroll.setWidget(self.view)
         split.addWidget(scroll)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 5)
@@ -133,7 +232,45 @@ class LensPage(QWidget):
         outer.addWidget(split, 1)
 
     def cards(self) -> list[ChartCard]:
-        return [self.trend, self.breakdown, self.answers]
+        return self.view.cards() + ([self.drivers] if self.drivers is not None and self.drivers.isVisibleTo(self) else [])
+
+    def wants_drivers(self) -> bool:
+        return self.drivers is not None and self.show_drivers.isChecked()
+
+    def _drivers_toggled(self, on: bool) -> None:
+        self.drivers.setVisible(on)
+        self.drivers_toggled.emit(on)
+
+    def set_columns(self, columns) -> None:
+        """Which catalog columns the WRES / WDES buttons compare by (none: the button is off, and says why)."""
+        self.split_columns = {}
+        for name, keys, description in EQUALITY_SPLITS:
+            found = next((c.name for c in columns if any(k in f"{c.name} {c.label}".casefold() for k in keys)), None)
+            if name in self.splits:
+                self.splits[name].setEnabled(found is not None)
+                self.splits[name].setToolTip(description if found else f"{description} — this file has no such column.")
+            if found:
+                self.split_columns[name] = found
+
+    def _split(self, name: str) -> None:
+        if name in self.split_columns:
+            self.compare_by.emit(self.split_columns[name])
+
+    def show_drivers_results(self, results: Results | None) -> None:
+        if self.drivers is None or not self.wants_drivers():
+            return
+        if results is None:
+            self.drivers.chart.show_message("Working out what moves with engagement…")
+            return
+        rows = F.drivers(results)
+        outcome = "staff engagement"
+        self.drivers.chart.draw(rows, outcome)
+        who = results.filter_description or "all staff"
+        self.drivers.set_title(f"What moves with {outcome} ({who}, {self.year})",
+                               "Spearman's ρ between each item and the engagement score, among people who answered "
+                               "both; unweighted. Association is not causation: an item high here may share causes "
+                               "with engagement, and changing it will not necessarily change engagement.")
+        self.drivers.set_table(*F.table("drivers", rows, ""))
 
     def show_results(self, results: Results, options: Results | None, year: int, threshold: int) -> None:
         self.results, self.options, self.year, self.threshold = results, options, year, threshold
@@ -162,10 +299,7 @@ class LensPage(QWidget):
         self.list.blockSignals(False)
         if not ids or results.empty_reason:
             self.measure = keep if keep in ids else None
-            for card, chart in ((self.trend, self.trend.chart), (self.breakdown, self.breakdown.chart),
-                                (self.answers, self.answers.chart)):
-                chart.show_message(results.empty_reason or "Nothing to show for this selection.")
-                card.set_table([], [])
+            self.view.show_message(results.empty_reason or "Nothing to show for this selection.")
             return
         self.select(keep if keep in ids else ids[0])
 
@@ -186,42 +320,7 @@ class LensPage(QWidget):
     def draw(self) -> None:
         if self.results is None or self.measure is None:
             return
-        r, m, year = self.results, self.measure, self.year
-        rows = F.trend(r, m)
-        if rows.empty:
-            return
-        first = rows.iloc[0]
-        unit, lower = first["unit"], bool(first["lower_is_better"])
-        label = self.labels.get(m, m)
-        weighted = "weighted" if first["weighted"] else "unweighted"
-        better = "lower is better" if lower else "higher is better"
-        what = "% " + ("positive" if not lower else "experiencing it") if unit == "%" else "score out of 10"
-        self.trend.chart.draw(rows, unit, lower)
-        self.trend.set_title(f"{label}: trend", f"{what}, {better}; {weighted}; each year's n in the table")
-        self.trend.set_table(*F.table("trend", rows, unit))
-        org = rows[rows["year"] == year]
-        groups = F.breakdown(r, m, year)
-        by = " and ".join(r.spec.breakdown) if r.spec.breakdown else ""
-        self.breakdown.chart.draw(groups, org.iloc[0] if len(org) else None, unit, lower, self.threshold)
-        self.breakdown.set_title(f"{label}: by {by} in {year}" if by else f"{label}: breakdown",
-                                 f"{what}, {better}; {weighted}; ✓/✗ = significantly better/worse than the rest "
-                                 "of the organisation" if by else "")
-        self.breakdown.set_table(*F.table("breakdown", groups, unit))
-        if self.options is not None:
-            opts = F.likert(self.options, year)
-            same = F.same_scale(opts, m)
-            rows = opts[opts["measure"].isin(same)]
-            order = {k: i for i, k in enumerate(same)}
-            rows = rows.sort_values("measure", key=lambda s: s.map(order), kind="stable")
-            labels = {**dict(F.measures_in(self.options)), **self.labels}
-            self.answers.chart.draw(rows, labels)
-            self.answers.set_title(f"How people answered in {year}" + (f" — {labels.get(m, m)} and questions on the "
-                                                                      "same scale" if m in same else ""),
-                                   "share of each answer; unweighted counts in the table")
-            self.answers.set_table(*F.table("answers", rows, "%", labels))
-        else:
-            self.answers.chart.show_message("Answer distributions are not available for this data.")
-            self.answers.set_table([], [])
+        self.view.draw(self.results, self.options, self.measure, self.year, self.threshold, self.labels)
 
 
 class OverviewPage(QWidget):
@@ -257,11 +356,13 @@ class OverviewPage(QWidget):
             row.addWidget(title, 1)
             button = QPushButton(f"Open {LENS_TITLES[lens].replace('&', '&&')} →", self)  # & would be a mnemonic
             button.setAccessibleName(f"Open the {LENS_TITLES[lens]} page")
+            button.setAccessibleDescription("Open the page with this lens's charts.")
             button.clicked.connect(lambda _=False, lens=lens: self.open_measure.emit(lens, ""))
             row.addWidget(button)
             self.lens_buttons[lens] = button
             box.addLayout(row)
             table = _table(f"{LENS_TITLES[lens]} headline figures", ["Measure", "Value", "Change"], self)
+            table.setAccessibleDescription("Press Enter on a row to open its chart on the lens page.")
             table.itemActivated.connect(lambda item, lens=lens: self._open(lens, item))
             table.cellDoubleClicked.connect(lambda r, c, lens=lens, t=table: self._open(lens, t.item(r, 0)))
             self.lens_tables[lens] = table

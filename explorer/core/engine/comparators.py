@@ -39,8 +39,12 @@ def comparators(table: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benchma
         t["comparator_value"] = t["value"] - t["change"]
         t["comparator_difference"] = t["change"]
         t["comparator_significant"] = t["significant"]
-    elif spec.comparator == "benchmark" and benchmark is not None:
-        t = benchmark_columns(t, spec, bank, benchmark)
+    if benchmark is not None:  # the band is drawn whenever a workbook is open; it is the comparator when chosen
+        try:
+            t = benchmark_columns(t, spec, bank, benchmark, as_comparator=spec.comparator == "benchmark")
+        except SpecError:
+            if spec.comparator == "benchmark":
+                raise  # which group to compare with is not known: say so
     return t
 
 
@@ -85,9 +89,9 @@ def benchmark_columns(t: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, bench
     if stats.empty:
         return t
     keyed = stats.set_index(["measure", "year"])
+    at = keyed.index.get_indexer(pd.MultiIndex.from_arrays([t["measure"].astype(str), t["year"].astype(int)]))
     for col in BENCHMARK_COLUMNS:
-        t[col] = [keyed[col].get((m, y), np.nan) if (m, y) in keyed.index else np.nan
-                  for m, y in zip(t["measure"], t["year"])]
+        t[col] = np.where(at >= 0, keyed[col].to_numpy(dtype=float)[np.maximum(at, 0)], np.nan)
     is_row = t["statistic"].isin(["positive", "score"])
     t.loc[~is_row | t["suppressed"].astype(bool), list(BENCHMARK_COLUMNS)] = np.nan
     if as_comparator:
@@ -106,7 +110,16 @@ def match_org(table: pd.DataFrame, organisation: str) -> pd.DataFrame:
 
 
 def benchmark_stats(benchmark: SurveyData, spec: ViewSpec, bank: QuestionBank) -> pd.DataFrame:
-    """Best, median and worst of the chosen benchmarking group per measure and year (whole orgs)."""
+    """Best, median and worst of the chosen benchmarking group per measure and year (whole orgs);
+    kept on the workbook's data per group and threshold (every view asks for it)."""
+    cache = benchmark.__dict__.setdefault("_benchmark_stats", {})
+    key = (spec.benchmark_group, spec.organisation, spec.threshold, bank.unverified.benchmark_average, id(bank))
+    if key not in cache:
+        cache[key] = _benchmark_stats(benchmark, spec, bank)
+    return cache[key]
+
+
+def _benchmark_stats(benchmark: SurveyData, spec: ViewSpec, bank: QuestionBank) -> pd.DataFrame:
     table = benchmark.aggregates
     table = table[(table["breakdown"].astype(str) == "") & (table["option"].astype(str) == "")]
     group = spec.benchmark_group
@@ -122,22 +135,22 @@ def benchmark_stats(benchmark: SurveyData, spec: ViewSpec, bank: QuestionBank) -
         group = groups[0] if groups else None
     if group is not None:
         table = table[table["benchmark_group"].astype(str) == group]
-    table = published.usable(table, spec.threshold)
+    return _group_stats(published.usable(table, spec.threshold), bank)
+
+
+def _group_stats(table: pd.DataFrame, bank: QuestionBank) -> pd.DataFrame:
+    table = table[table["value"].notna()]
     if table.empty:
-        return pd.DataFrame(columns=["measure", "year", *BENCHMARK_COLUMNS])
-    average = bank.unverified.benchmark_average
-    rows = []
-    for (measure, year), frame in table.groupby(["measure", "year"], observed=True, sort=True):
-        values = frame["value"].dropna()
-        if values.empty:
-            continue
-        m = str(measure)
-        lower = bank.items[m].lower_is_better if m in bank.items else False
-        best, worst = (values.min(), values.max()) if lower else (values.max(), values.min())
-        mid = values.median() if average == "median" else values.mean()
-        rows.append({"measure": m, "year": int(year), "benchmark_best": best, "benchmark_median": mid,
-                     "benchmark_worst": worst, "benchmark_orgs": int(len(values))})
-    return pd.DataFrame(rows)
+        return pd.DataFrame(columns=["measure", "year", *BENCHMARK_COLUMNS, "benchmark_orgs"])
+    grouped = table.assign(measure=table["measure"].astype(str)).groupby(["measure", "year"], observed=True,
+                                                                         sort=True)["value"]
+    stats = grouped.agg(["min", "max", "median", "mean", "count"]).reset_index()
+    lower = stats["measure"].map(lambda m: bank.items[m].lower_is_better if m in bank.items else False).astype(bool)
+    mid = stats["median"] if bank.unverified.benchmark_average == "median" else stats["mean"]
+    return pd.DataFrame({"measure": stats["measure"], "year": stats["year"].astype(int),
+                         "benchmark_best": np.where(lower, stats["min"], stats["max"]), "benchmark_median": mid,
+                         "benchmark_worst": np.where(lower, stats["max"], stats["min"]),
+                         "benchmark_orgs": stats["count"].astype(int)})
 
 
 def ranks(frame: pd.DataFrame, data: SurveyData, group: str, bank: QuestionBank, threshold: int) -> pd.DataFrame:

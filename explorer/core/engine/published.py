@@ -14,7 +14,7 @@ from explorer.core.engine.changes import changes
 from explorer.core.engine.comparators import benchmark_columns, comparators, match_org, ranks
 from explorer.core.engine.measures import measures_for
 from explorer.core.questionbank import QuestionBank
-from explorer.core.results import ORGANISATION_GROUP, Results
+from explorer.core.results import COLUMNS, ORGANISATION_GROUP, Results
 from explorer.core.surveydata import SurveyData
 from explorer.core.viewspec import SpecError, ViewSpec
 
@@ -101,3 +101,76 @@ def _changes(frame: pd.DataFrame, bank: QuestionBank, years: tuple[int, ...]) ->
     t["significant"] = np.where(flagged, ~negated, None)
     t.loc[t["change"].isna(), "significant"] = None
     return t
+
+
+def league(table_data: SurveyData, spec: ViewSpec, bank: QuestionBank, organisation: str | None = None) -> Results:
+    """Every organisation of a benchmarking group, one row per organisation x measure x year, with its
+    rank (1 = best, lower-is-better respected) among the figures that may be used: the Organisations
+    page. ``table_data`` is published data (the file itself, or the benchmark workbook beside
+    respondent data); "us" is ``spec.organisation`` (else ``organisation``); the group is
+    ``spec.benchmark_group`` or ours. Figures on fewer than the threshold are withheld and unranked."""
+    table = table_data.aggregates
+    table = table[(table["breakdown"].astype(str) == "") & (table["option"].astype(str) == "")]
+    info = assemble.dataset_info(table_data)
+    ours = match_org(table, spec.organisation or organisation or "") if (spec.organisation or organisation) else table.iloc[:0]
+    group = spec.benchmark_group or (str(ours["benchmark_group"].iloc[0]) if len(ours) else None)
+    if group is None:
+        groups = sorted({str(g) for g in table["benchmark_group"].unique() if str(g)})
+        if len(groups) != 1:
+            raise SpecError("Choose your organisation or a benchmarking group to rank organisations in.")
+        group = groups[0]
+    info["benchmark_group"] = group
+    info["organisation"] = str(ours["org_name"].iloc[0]) if len(ours) else None
+    our_id = str(ours["org_id"].iloc[0]) if len(ours) else None
+    measures = measures_for(spec, table_data, bank)
+    by_measure = {m.id: m for m in measures}
+    years = assemble.years(spec, table_data.years)
+    sel = table[(table["benchmark_group"].astype(str) == group) & table["measure"].astype(str).isin(list(by_measure))
+                & table["year"].isin(years)]
+    if sel.empty:
+        reason = f"No organisation in {group} has a figure for the chosen measure in these years."
+        return Results(table=pd.DataFrame(columns=[*COLUMNS, "org_id", "ours"]), spec=spec, dataset=info,
+                       notes=(reason,), empty_reason=reason)
+    n = sel["n"].astype(float).to_numpy()
+    value = sel["value"].astype(float).to_numpy()
+    withheld = ~(n >= spec.threshold) & ~np.isnan(n) | np.isnan(value)
+    source = sel["missing_reason"].astype(str).to_numpy()
+    reason = np.where(np.isnan(value) & (source != ""), source,
+                      np.where(withheld, f"fewer than {spec.threshold} responses", ""))
+    lower = np.array([by_measure[str(m)].lower_is_better for m in sel["measure"]])
+    frame = pd.DataFrame({
+        "measure": sel["measure"].astype(str).to_numpy(), "code": sel["code"].astype(str).to_numpy(),
+        "label": [by_measure[str(m)].label if by_measure[str(m)].kind != "own" else str(lab)
+                  for m, lab in zip(sel["measure"], sel["label"])],
+        "kind": [by_measure[str(m)].kind for m in sel["measure"]], "lens": spec.lens or "",
+        "statistic": np.where(sel["unit"].astype(str) == "score", "score", "positive"), "option": "",
+        "year": sel["year"].astype(int).to_numpy(), "breakdown": "Organisation",
+        "group": sel["org_name"].astype(str).where(sel["org_name"].astype(str) != "", sel["org_id"].astype(str)).to_numpy(),
+        "group_1": sel["org_name"].astype(str).to_numpy(), "group_2": "",
+        "value": np.where(withheld, np.nan, value), "unit": sel["unit"].astype(str).to_numpy(),
+        "n": np.where(withheld, np.nan, n), "weighted": sel["weighted"].astype(bool).to_numpy(),
+        "suppressed": withheld, "suppression_reason": reason, "lower_is_better": lower,
+        "org_id": sel["org_id"].astype(str).to_numpy(),
+        "vintage": sel["vintage"].astype(str).to_numpy(),
+    })
+    frame["ours"] = frame["org_id"] == our_id if our_id is not None else False
+    rank = np.full(len(frame), np.nan)
+    size = np.full(len(frame), np.nan)
+    for _, part in frame[~frame["suppressed"]].groupby(["measure", "year"], sort=False):
+        lower_better = bool(part["lower_is_better"].iloc[0])
+        r = part["value"].rank(method="min", ascending=lower_better)
+        rank[part.index] = r.to_numpy()
+        size[part.index] = len(part)
+    frame["rank"] = rank
+    frame["rank_of"] = size
+    position = {m.id: i for i, m in enumerate(measures)}
+    frame["_m"] = frame["measure"].map(position)
+    frame = frame.sort_values(["_m", "year", "suppressed", "rank", "group"], kind="stable").drop(columns="_m")
+    for col in COLUMNS:
+        if col not in frame.columns:
+            frame[col] = np.nan if col not in ("comparator", "significant", "comparator_significant",
+                                               "significant_vs_rest", "previous_year") else None
+    frame = frame[[*COLUMNS, "org_id", "ours"]].reset_index(drop=True)
+    notes = (f"Organisations in {group}, ranked 1 = best among those with a figure on at least {spec.threshold} "
+             "responses (lower is better where marked). Published figures, as the file gives them.",)
+    return Results(table=frame, spec=spec, dataset=info, notes=notes)
