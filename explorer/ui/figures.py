@@ -278,6 +278,7 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
     what = "Value (%)" if unit == "%" else "Score (0-10)" if unit == "score" else "Value"
     headers = ["Group", "Year", what, "n", "Weighted", "Change on last year", "Change", "Significance",
                "Difference from the rest", "Withheld because"]
+    band = kind == "trend" and "benchmark_median" in rows and rows["benchmark_median"].notna().any()
     for r in _narrow(rows, ("group", "year", "value", "n", "weighted", "change", "significant", "lower_is_better",
                             "vs_rest", "suppressed", "suppression_reason")):
         withheld = bool(r["suppressed"])
@@ -289,6 +290,10 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
                     "" if withheld or sig is None or is_missing(sig) else ("significant" if sig else "not significant"),
                     None if withheld else _num(r.get("vs_rest")),
                     r["suppression_reason"] if withheld else ""])
+    if band:  # the similar-trusts band drawn on the trend, in words too
+        headers += ["Similar trusts: best", "Similar trusts: median", "Similar trusts: worst"]
+        for line, r in zip(out, _narrow(rows, ("benchmark_best", "benchmark_median", "benchmark_worst"))):
+            line += [_num(r["benchmark_best"]), _num(r["benchmark_median"]), _num(r["benchmark_worst"])]
     return headers, out
 
 

@@ -658,12 +658,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         if self._worker is not None:
             self._worker.cancel()
-            for signal in (self._worker.signals.finished, self._worker.signals.failed,
-                           self._worker.signals.cancelled, self._worker.signals.progress):
-                try:
-                    signal.disconnect()
-                except (RuntimeError, TypeError):
-                    pass
+            self._worker.signals.blockSignals(True)  # nothing may reach this window once it has gone
         from PySide6.QtCore import QThreadPool
 
         if self.computer is not None:

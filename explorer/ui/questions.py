@@ -4,7 +4,7 @@ chosen organisation ranked in its benchmarking group for any measure). Pages onl
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHeaderView, QLabel, QLineEdit, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from explorer.core.catalog import Catalog

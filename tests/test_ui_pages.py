@@ -1,0 +1,189 @@
+"""The Questions and Organisations pages, the similar-trusts band, drivers and the WRES/WDES splits,
+published data alone, the busy indicator and closing while loading — each drawn figure checked
+against the session's own Results."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("PySide6")
+pytestmark = pytest.mark.ui
+
+from explorer.core.results import ORGANISATION_GROUP  # noqa: E402
+from explorer.demo import demo_files  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def benchmarked():
+    from explorer.core.session import Session
+
+    session = Session.open_demo()
+    session.open_benchmark(demo_files()["benchmark_xlsx"])
+    return session
+
+
+@pytest.fixture
+def window(qtbot, benchmarked):
+    from explorer.core.session import Session
+    from explorer.ui.main import MainWindow
+
+    w = MainWindow(None)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    fresh = Session(benchmarked.data, benchmarked.bank, benchmarked.source)
+    fresh.benchmark, fresh.benchmark_source = benchmarked.benchmark, benchmarked.benchmark_source
+    w.set_session(fresh)
+    w.computer.wait()
+    yield w
+    w.close()
+
+
+def _show(window, page):
+    window.tabs.setCurrentWidget(page)
+    window.computer.wait()
+    return page
+
+
+def test_the_trend_draws_similar_trusts_and_tables_them(window):
+    page = _show(window, window.lens_pages["bullying"])
+    page.select("harassment_public")
+    truth = window.session.compute(window.session.spec.with_(lens="bullying", years=(),
+                                                             statistics=("positive", "score"))).table
+    truth = truth[(truth["measure"] == "harassment_public") & (truth["group"] == ORGANISATION_GROUP)]
+    headers, rows = page.trend.table.headers, page.trend.table.rows
+    table = pd.DataFrame(rows, columns=headers).set_index("Year")
+    for r in truth.itertuples():
+        assert table.loc[r.year, "Similar trusts: median"] == pytest.approx(r.benchmark_median, abs=1e-4)
+        assert table.loc[r.year, "Similar trusts: best"] == pytest.approx(r.benchmark_best, abs=1e-4)
+    assert "similar trusts" in page.trend.subtitle.text() or "Acute" in page.trend.subtitle.text()
+
+
+def test_questions_are_found_by_words_or_code_and_charted_from_the_results(window, qtbot):
+    page = _show(window, window.questions)
+    page.search.setText("q14a")  # 2021-2025's code for harassment from patients / the public
+    visible = [page.list.item(r, 0).data(256) for r in range(page.list.rowCount()) if not page.list.isRowHidden(r)]
+    assert visible == ["harassment_public"]
+    page.search.setText("enthusiastic job")
+    visible = [page.list.item(r, 0).data(256) for r in range(page.list.rowCount()) if not page.list.isRowHidden(r)]
+    assert visible == ["motivation_enthusiastic"]
+    row = next(r for r in range(page.list.rowCount()) if not page.list.isRowHidden(r))
+    page.list.selectRow(row)
+    window.computer.wait()
+    assert page.measure == "motivation_enthusiastic"
+    truth = window.session.compute(window.session.spec.with_(lens=None, measures=("motivation_enthusiastic",),
+                                                             years=(), statistics=("positive", "score"))).table
+    truth = truth[truth["group"] == ORGANISATION_GROUP].sort_values("year")
+    drawn = page.view.trend.chart.figures
+    assert list(drawn["year"]) == list(truth["year"])
+    assert list(drawn["value"].round(6)) == list(truth["value"].round(6))
+    assert "enthusiastic" in page.view.trend.title.text().lower()
+
+
+def test_organisations_are_ranked_with_ours_marked(window):
+    page = _show(window, window.organisations)
+    year = window.panel.focus_year()
+    assert page.measure is not None
+    drawn = page.ranking.chart.figures
+    league = window.session.league(window.session.spec.with_(lens=None, measures=(page.measure,), years=(year,)))
+    truth = league.table
+    assert sorted(drawn["group"]) == sorted(truth["group"])
+    shown = truth[~truth["suppressed"]].sort_values("rank", kind="stable")
+    assert list(drawn["value"].dropna().round(6))[: len(shown)] == list(shown["value"].round(6))
+    ours = [line for line in page.ranking.table.rows if "(your organisation)" in line[0]]
+    assert len(ours) == 1 and "Northshire" in ours[0][0]
+    assert "yours: rank" in page.ranking.title.text()
+    assert "Organisations in" in window.selection.text()
+
+
+def test_drivers_are_drawn_only_when_asked_and_say_association_not_causation(window):
+    page = _show(window, window.lens_pages["trust"])
+    assert "drivers" not in window.jobs()  # a click stays quick: drivers are worked out only when shown
+    page.show_drivers.setChecked(True)
+    window.computer.wait()
+    assert "drivers" in window.jobs()
+    year = window.panel.focus_year()
+    truth = window.session.compute(window.session.spec.with_(lens="trust", statistics=("drivers",), breakdown=(),
+                                                             comparator="none", years=(year,))).table
+    drawn = page.drivers.chart.figures
+    assert len(drawn) == len(truth) > 5
+    assert drawn["value"].round(6).tolist() == truth.sort_values("value", ascending=False)["value"].round(6).tolist()
+    assert "not causation" in page.drivers.subtitle.text().lower()
+
+
+def test_the_wres_split_compares_by_ethnicity_in_one_click(window):
+    page = _show(window, window.lens_pages["bullying"])
+    page.splits["WRES"].click()
+    window.computer.wait()
+    assert window.session.spec.breakdown == ("Ethnicity (WRES summary)",)
+    assert window.panel.by1.currentData() == "Ethnicity (WRES summary)"
+    groups = set(page.breakdown.chart.figures["group"])
+    assert "White" in groups
+    window.undo()
+    window.computer.wait()
+    assert window.session.spec.breakdown == ()
+
+
+def test_published_data_alone_renders_every_page_and_chooses_an_organisation(qtbot):
+    from explorer.ui.main import MainWindow
+
+    w = MainWindow(str(demo_files()["benchmark_xlsx"]))
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    qtbot.waitUntil(lambda: w.session is not None, timeout=60000)
+    w.computer.wait()
+    assert w.panel.organisation.isVisibleTo(w.panel) and w.panel.organisation.count() > 100
+    assert w.session.spec.organisation is not None and not w.session.can_undo
+    for i in range(w.tabs.count()):
+        w.tabs.setCurrentIndex(i)
+        w.computer.wait()
+        page = w.tabs.currentWidget()
+        if hasattr(page, "cards"):
+            assert all(len(card.chart.figures) or card.chart.message for card in page.cards()), w.tabs.tabText(i)
+    # choosing another organisation changes what is shown, and the header says whose figures they are
+    w.tabs.setCurrentWidget(w.organisations)
+    w.computer.wait()
+    i = w.panel.organisation.findData("XNH")
+    w.panel.organisation.setCurrentIndex(i)
+    w.computer.wait()
+    assert w.session.spec.organisation == "XNH"
+    assert "Northshire" in w.selection.text()
+    w.close()
+
+
+def test_the_busy_indicator_shows_only_for_slow_work(window, qtbot, monkeypatch):
+    from explorer.ui import compute
+
+    shown = []
+    window.computer.busy.connect(shown.append)
+    window.refresh(immediate=True)  # cached: quick, no indicator
+    window.computer.wait()
+    assert True not in shown
+    real = window.session.compute
+
+    def slow(spec=None, progress=None):
+        time.sleep(0.4)
+        return real(spec, progress)
+
+    monkeypatch.setattr(window.session, "compute", slow)
+    window.refresh(immediate=True)
+    qtbot.waitUntil(lambda: not window.busy.isHidden(), timeout=3000)
+    window.computer.wait()
+    assert window.busy.isHidden() and shown[-1] is False
+    assert compute.BUSY_AFTER_MS == 150
+
+
+def test_closing_while_loading_exits_cleanly(qtbot, capfd):
+    from explorer.ui.main import MainWindow
+
+    w = MainWindow(None)
+    qtbot.addWidget(w)
+    w.start_loading(None)
+    assert w._worker is not None
+    w.close()  # while the demo is still being read
+    qtbot.wait(200)
+    err = capfd.readouterr().err
+    assert w._worker is not None and w._worker.signals.signalsBlocked()
+    assert "Signal source has been deleted" not in err and "Traceback" not in err
