@@ -187,3 +187,63 @@ def test_closing_while_loading_exits_cleanly(qtbot, capfd):
     err = capfd.readouterr().err
     assert w._worker is not None and w._worker.signals.signalsBlocked()
     assert "Signal source has been deleted" not in err and "Traceback" not in err
+
+
+def _unrecognisable_csv(path):
+    """A respondent file whose columns name nothing the reader knows (an analyst's own codes)."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({"Dept": rng.choice(["Wards", "Theatres", "Admin"], 60),
+                          "A1": rng.integers(1, 6, 60), "A2": rng.integers(1, 6, 60), "A3": rng.integers(1, 6, 60)})
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def test_an_unreadable_layout_offers_the_mapping_dialog_which_opens_it(qtbot, tmp_path, monkeypatch):
+    from explorer.core.session import Session
+    from explorer.ui.main import MainWindow
+    from explorer.ui.mapping import MappingDialog, read_head
+
+    path, frame = _unrecognisable_csv(tmp_path / "own-codes.csv")
+    before = path.read_bytes()
+    offered = []
+    monkeypatch.setattr(MainWindow, "offer_mapping", lambda self, message: offered.append(message) or False)
+    w = MainWindow(str(path))
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: bool(offered), timeout=20000)
+    assert offered[0].startswith("Cannot read own-codes.csv") and "Traceback" not in offered[0]
+    w.close()
+
+    dialog = MappingDialog(str(path), _bank(), read_head(str(path)))
+    qtbot.addWidget(dialog)
+    assert dialog.header.value() == 1 and dialog.names() == ["Dept", "A1", "A2", "A3"]
+    roles = {"Dept": ("breakdown", None), "A1": ("question", "manager_encourages"),
+             "A2": ("question", "harassment_colleagues"), "A3": ("ignore", None)}
+    for r in range(dialog.table.rowCount()):
+        role, item = roles[dialog.table.item(r, 0).text()]
+        combo = dialog.table.cellWidget(r, 1)
+        combo.setCurrentIndex(combo.findData(role))
+        if item:
+            detail = dialog.table.cellWidget(r, 2)
+            detail.setCurrentIndex(detail.findData(item))
+    dialog.year.setValue(2024)
+    mapping = dialog.mapping()
+    assert mapping.columns["A1"] == {"role": "question", "item": "manager_encourages"}
+    saved = dialog.save(str(tmp_path / "mapping.json"))
+    again = MappingDialog(str(path), _bank(), read_head(str(path)))
+    qtbot.addWidget(again)
+    assert again.load(saved) and again.mapping() == mapping  # reusable next year, exactly
+    session = Session.open(path, mapping=mapping)
+    t = session.compute(session.spec.with_(lens=None, measures=("manager_encourages",), comparator="none")).table
+    row = t[(t["group"] == ORGANISATION_GROUP) & (t["statistic"] == "positive")].iloc[0]
+    answered = frame["A1"]
+    assert row["year"] == 2024 and row["n"] == len(answered)
+    assert row["value"] == pytest.approx(100 * (answered >= 4).mean())  # agree / strongly agree
+    assert path.read_bytes() == before  # the user's file is never changed
+
+
+def _bank():
+    from explorer.core.questionbank import load_bank
+
+    return load_bank()

@@ -63,7 +63,7 @@ Ctrl+1…6 pages · Ctrl+B open a benchmark workbook · F1 this help.</p>
 <p>The program works offline; nothing leaves this computer.</p>"""
 
 
-def _load(file: str | None, password: str | None, year: int | None, progress) -> Session:
+def _load(file: str | None, password: str | None, year: int | None, mapping, progress) -> Session:
     """Runs in a worker thread: a session on the demo (with its benchmark workbook, so similar trusts
     are there to compare with), or on the user's file (read and protected)."""
     if file is None:
@@ -72,7 +72,8 @@ def _load(file: str | None, password: str | None, year: int | None, progress) ->
         session = Session.open_demo(progress=progress)
         session.open_benchmark(demo_files()["benchmark_xlsx"])
         return session
-    return Session.open(file, password=password, ask_year=(lambda *_: year) if year else None, progress=progress)
+    return Session.open(file, password=password, mapping=mapping, ask_year=(lambda *_: year) if year else None,
+                        progress=progress)
 
 
 def _load_benchmark(session: Session, file: str, password: str | None, progress) -> Session:
@@ -151,6 +152,8 @@ class MainWindow(QMainWindow):
         self.shown: dict = {}  # the Results drawn now, by job key
         self.catalog = None
         self._benchmark_file: str | None = None
+        self._mapping = None
+        self.remember_files = True  # the screenshots command opens files without making them "recent"
         self.setStyleSheet(STYLE)
 
         self.stack = QStackedWidget(self)
@@ -276,6 +279,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Open the &demo trust", lambda: self.start_loading(None))
         self.benchmark_action = self._action(file_menu, "Open a &benchmark workbook…", self.choose_benchmark,
                                              QKeySequence("Ctrl+B"))
+        self._action(file_menu, "Open with a column &mapping…", lambda: self.open_with_mapping())
         file_menu.addSeparator()
         self.save_view_action = self._action(file_menu, "&Save view…", self.save_view, QKeySequence("Ctrl+Shift+S"))
         self._action(file_menu, "Open &view…", self.open_view)
@@ -351,12 +355,13 @@ class MainWindow(QMainWindow):
         self.status.setText(f"Benchmark workbook open: {Path(session.benchmark.provenance.path).name} — "
                             "similar trusts are on the trends and the Organisations page.")
 
-    def start_loading(self, file: str | None, password: str | None = None, year: int | None = None) -> None:
+    def start_loading(self, file: str | None, password: str | None = None, year: int | None = None,
+                      mapping=None) -> None:
         if self._worker is not None:
             return  # one load at a time; Cancel first
         self._file = file
-        self._password, self._year = password, year
-        self._run(Worker(_load, file, password, year), self._on_loaded,
+        self._password, self._year, self._mapping = password, year, mapping
+        self._run(Worker(_load, file, password, year, mapping), self._on_loaded,
                   f"Opening {Path(file).name}" if file else "Opening the demo trust")
 
     def _run(self, worker: Worker, done, message: str) -> None:
@@ -386,7 +391,7 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, session: Session) -> None:
         self._finish()
-        if self._file:
+        if self._file and self.remember_files:
             self._remember(self._file)
         self.set_session(session)
 
@@ -459,7 +464,7 @@ class MainWindow(QMainWindow):
                 prompt = f"That password is not correct. Password for {Path(file).name}:"
             password, ok = QInputDialog.getText(self, APP_NAME, prompt, QLineEdit.EchoMode.Password)
             if ok and password:
-                self.start_loading(file, password=password, year=self._year)
+                self.start_loading(file, password=password, year=self._year, mapping=self._mapping)
             else:
                 self.status.setText("Opening cancelled.")
             return
@@ -467,12 +472,41 @@ class MainWindow(QMainWindow):
             year, ok = QInputDialog.getInt(self, APP_NAME, f"Which survey year does {Path(file).name} hold?",
                                            2025, 2000, 2100)
             if ok:
-                self.start_loading(file, password=self._password, year=year)
+                self.start_loading(file, password=self._password, year=year, mapping=self._mapping)
             else:
                 self.status.setText("Opening cancelled.")
             return
         self.status.setText(message)
+        from explorer.readers import ReadError
+
+        # the reader says when saying which column is which would let it read the file
+        if file and isinstance(error, ReadError) and "column mapping" in error.problem and self._mapping is None:
+            if self.offer_mapping(message):
+                self.open_with_mapping(file, reason=message)
+            return
         QMessageBox.warning(self, APP_NAME, message)
+
+    def offer_mapping(self, message: str) -> bool:
+        """The reader's sentence, with a way on: map the columns (True) or close (False)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Close, self)
+        box.setInformativeText("If it holds one row per respondent, you can say which column is which.")
+        mapping_button = box.addButton("&Map the columns…", QMessageBox.ButtonRole.ActionRole)
+        box.exec()
+        return box.clickedButton() is mapping_button
+
+    def open_with_mapping(self, file: str | None = None, reason: str = "") -> None:
+        """Open a file with the column-mapping dialog (pre-filled from what the reader recognises)."""
+        from explorer.core.questionbank import load_bank
+        from explorer.ui.mapping import ask_mapping
+
+        if file is None:
+            file, _ = QFileDialog.getOpenFileName(self, "Open staff survey results with a column mapping", "", FILE_TYPES)
+            if not file:
+                return
+        bank = self.session.bank if self.session is not None else load_bank()
+        mapping = ask_mapping(self, file, bank, reason, password=self._password, year=self._year)
+        if mapping is not None:
+            self.start_loading(file, password=self._password, year=mapping.year, mapping=mapping)
 
     def _on_cancelled(self) -> None:
         self._finish()

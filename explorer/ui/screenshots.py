@@ -50,6 +50,7 @@ def _render(app, out: Path, size: tuple[int, int], file: str | None, view: str |
     from explorer.ui.main import MainWindow
 
     window = MainWindow(None)
+    window.remember_files = False
     window.resize(*size)
     window.show()
     app.processEvents()
