@@ -22,6 +22,7 @@ from explorer.ui import palette as P
 
 pg.setConfigOptions(antialias=True, background="w", foreground=P.NHS_TEXT)
 
+MAX_HEIGHT = 16777215  # Qt's "no maximum"
 ROW_HEIGHT = 36  # pixels per bar row (two-line labels need it: tighter, the axis drops some), so long lists scroll
 
 
@@ -108,6 +109,11 @@ class Chart(pg.PlotWidget):
         self.message = ""
         self.setToolTip("")
 
+    def set_rows_height(self, pixels: int) -> None:
+        """Bar charts are as tall as their rows need, no taller (stretched, four bars were 95 px each)."""
+        self.setMinimumHeight(pixels)
+        self.setMaximumHeight(pixels + 30)
+
     def add(self, graphic) -> None:
         """Add an item for this drawing only (removed by the next :meth:`reset`)."""
         self.getPlotItem().addItem(graphic)
@@ -118,10 +124,11 @@ class Chart(pg.PlotWidget):
         self.reset()
         self.message = text
         self.setMinimumHeight(110)
+        self.setMaximumHeight(MAX_HEIGHT)
         item = self.getPlotItem()
         item.hideAxis("left")
         item.hideAxis("bottom")
-        self.text(wrap(text, 60, 4), 0.5, 0.5, anchor=(0.5, 0.5))
+        self.text(wrap(text, 60, 4), 0.5, 0.97, anchor=(0.5, 0))  # at the top: a tall chart hid it below the fold
         item.vb.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
         self.figures = ("", None)
 
@@ -204,7 +211,8 @@ class BreakdownChart(Chart):
         if org_value is not None:
             line = pg.InfiniteLine(pos=org_value, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=2, style=Qt.PenStyle.DashLine),
                                    label=f"{organisation['group']} {F.format_value(org_value, unit)}",
-                                   labelOpts={"position": 0.02, "color": P.NHS_TEXT, "fill": (255, 255, 255, 220)})
+                                   labelOpts={"position": 0.02, "color": P.NHS_TEXT, "fill": (255, 255, 255, 220),
+                                              "anchors": [(0.5, 0), (0.5, 0)]})
             self.add(line)
         names = [fit(g, AXIS_BREAKDOWN - 16) for g in rows["group"].astype(str)]
         item.getAxis("left").setTicks([list(zip(y, names))])
@@ -213,8 +221,8 @@ class BreakdownChart(Chart):
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
         item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
                                         + ("(lower is better)" if lower_is_better else "(higher is better)"))
-        item.vb.setRange(xRange=(0, limit), yRange=(-0.8, len(rows) - 0.2), padding=0)
-        self.setMinimumHeight(max(180, 60 + ROW_HEIGHT * len(rows)))
+        item.vb.setRange(xRange=(0, limit), yRange=(-1.1, len(rows) - 0.2), padding=0)  # room for the line's label
+        self.set_rows_height(max(180, 70 + ROW_HEIGHT * len(rows)))
         self.figures = ("breakdown", rows)
 
 
@@ -341,15 +349,20 @@ class LikertChart(Chart):
             self._legend.anchor((0, 0), (0, 0), offset=(4, 0))
         key = self._legend
         key.setVisible(True)
-        if getattr(self, "_legend_of", None) != legend:  # rebuilt only when the answers change
+        # one row of keys where they fit beside each other, else two (a long answer was cut off at the edge)
+        metrics = QFontMetrics(QFont())
+        room = max(200, self.width() - AXIS_LIKERT - 20)
+        rows_of_keys = 1 if sum(metrics.horizontalAdvance(o) + 44 for o, _ in legend) <= room else 2
+        columns = -(-len(legend) // rows_of_keys)
+        if getattr(self, "_legend_of", None) != (legend, columns):  # rebuilt only when the answers change
             key.clear()
-            key.setColumnCount(min(len(legend), 6))
+            key.setColumnCount(columns)
             for option, colour in legend:
                 key.addItem(pg.BarGraphItem(x=[0], height=[1], width=[1], brush=QColor(colour), pen=pg.mkPen(P.NHS_TEXT)),
                             option)
-            self._legend_of = legend
-        item.vb.setRange(xRange=(low, high), yRange=(-1.5, len(measures) - 0.4), padding=0)
-        self.setMinimumHeight(max(200, 90 + ROW_HEIGHT * len(measures)))
+            self._legend_of = (legend, columns)
+        item.vb.setRange(xRange=(low, high), yRange=(-1.5 - 0.8 * (rows_of_keys - 1), len(measures) - 0.4), padding=0)
+        self.set_rows_height(max(200, 90 + ROW_HEIGHT * (len(measures) + rows_of_keys - 1)))
         self.figures = ("answers", rows)
 
 
@@ -383,9 +396,9 @@ class DriversChart(Chart):
         names = [fit(g, AXIS_LIKERT - 16) for g in rows["group"].astype(str)]
         item.getAxis("left").setTicks([list(zip(y, names))])
         item.getAxis("left").setWidth(AXIS_LIKERT)
-        item.getAxis("bottom").setLabel(f"association with {outcome} (Spearman's ρ; 0 = none, 1 = moves fully with it)")
+        item.getAxis("bottom").setLabel(f"Spearman's ρ with {outcome} (0 = none, 1 = fully)")
         item.vb.setRange(xRange=(low, 1.0), yRange=(-0.8, len(rows) - 0.2), padding=0)
-        self.setMinimumHeight(max(180, 60 + ROW_HEIGHT * len(rows)))
+        self.set_rows_height(max(180, 60 + ROW_HEIGHT * len(rows)))
         self.figures = ("drivers", rows)
 
 
@@ -429,7 +442,7 @@ class RankChart(Chart):
         item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
                                         + ("(lower is better)" if lower_is_better else "(higher is better)"))
         item.vb.setRange(xRange=(0, limit), yRange=(-0.8, len(rows) - 0.2), padding=0)
-        self.setMinimumHeight(max(180, 60 + RANK_ROW * len(rows)))
+        self.set_rows_height(max(180, 60 + RANK_ROW * len(rows)))
         self.rows_drawn = len(rows)
         self.figures = ("organisations", rows)
 

@@ -132,7 +132,9 @@ class MeasureView(QWidget):
         self.breakdown.chart.draw(groups, org.iloc[0] if len(org) else None, unit, lower, threshold)
         self.breakdown.set_title(f"{label}: by {by} in {year}" if by else f"{label}: breakdown",
                                  f"{what}, {better}; {weighted}; ✓/✗ = significantly better/worse than the rest "
-                                 "of the organisation" if by else "")
+                                 "of the organisation" if by else
+                                 "Choose a 'compare by' column on the left (for example Directorate) to see the "
+                                 "groups side by side.")
         self.breakdown.set_table(*F.table("breakdown", groups, unit))
         if options is not None:
             opts = F.likert(options, year)
