@@ -33,7 +33,11 @@ def main() -> int:
     from explorer.ui.main import MainWindow
 
     _app = QApplication.instance() or QApplication([])  # kept alive for the run
-    sessions = [("demo", Session.open_demo())]
+    from explorer.demo import demo_files
+
+    demo = Session.open_demo()
+    demo.open_benchmark(demo_files()["benchmark_xlsx"])  # as the window opens it: the trends carry the band
+    sessions = [("demo", demo)]
     if args.million:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from bench_engine import million_like  # the engine benchmark's 1M file with the demo's cells

@@ -84,3 +84,53 @@ def test_a_workbook_without_our_organisation_gives_no_band_unless_asked(tmp_path
     row = chosen[(chosen["measure"] == "harassment_colleagues") & (chosen["group"] == "All staff")
                  & (chosen["statistic"] == "positive")]
     assert row["benchmark_median"].iloc[0] == pytest.approx(11.0)  # the ICB's 0.11, as a percentage
+
+
+def _local_rule_workbook(path):
+    """Alpha's 2025 bullying figure is 2 % of 150: three people, which the local rule withholds."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["Benchmark report 2024-2025 (FICTIONAL TEST DATA)"])
+    groups = wb.create_sheet("Organisation Benchmark groups")
+    groups.append(["org_id", "org_name", "Benchmarking group"])
+    ws = wb.create_sheet("Acute")
+    ws.append(["org_id", "org_name", "org_type_reporting_name", "q14c_2024", "q14c_n_2024", "q14c_2025", "q14c_n_2025"])
+    for row in (["XA", "Alpha NHS Trust", "Acute", 0.20, 300, 0.02, 150], ["XB", "Beta NHS Trust", "Acute", 0.25, 400, 0.24, 400],
+                ["XC", "Gamma NHS Trust", "Acute", 0.30, 500, 0.31, 500]):
+        ws.append(row)
+        groups.append([row[0], row[1], "Acute"])
+    wb.save(path)
+    return path
+
+
+def test_the_local_rule_holds_in_the_league_and_the_band(tmp_path):
+    session = Session.open(_local_rule_workbook(tmp_path / "bench.xlsx"))
+    spec = session.spec.with_(lens=None, organisation="XB", measures=("harassment_colleagues",), comparator="none",
+                              years=(2025,))
+    for local_rule, alpha_shown in ((False, True), (True, False)):
+        league = session.league(spec.with_(local_rule=local_rule)).table
+        alpha = league[league["org_id"] == "XA"].iloc[0]
+        assert (not alpha["suppressed"]) is alpha_shown
+        if not alpha_shown:
+            assert np.isnan(alpha["value"]) and np.isnan(alpha["rank"]) and "local rule" in alpha["suppression_reason"]
+            assert league.loc[league["org_id"] == "XB", "rank_of"].iloc[0] == 2  # ranked among the two usable
+        band = session.compute(spec.with_(local_rule=local_rule)).table
+        best = band.loc[band["group"] == "All staff", "benchmark_best"].iloc[0]
+        assert best == pytest.approx(2.0 if alpha_shown else 24.0)  # Alpha's 2 % never enters the band under the rule
+
+
+def test_a_files_own_measures_are_ordered_not_ranked(tmp_path):
+    path = tmp_path / "own.csv"
+    path.write_text("ODS code,Trust,Year,Benchmarking group,bullying_colleagues_rate,bullying_colleagues_base\n"
+                    "XA1,Aldermere Hospitals NHS Trust,2024,Acute,0.17,3300\n"
+                    "XA2,Brackenford Hospitals NHS Trust,2024,Acute,0.22,2100\n", encoding="utf-8")
+    session = Session.open(path)
+    league = session.league(session.spec.with_(lens=None, organisation="XA1", years=(2024,),
+                                               measures=tuple(m.id for m in session.catalog().measures)))
+    own = league.table[league.table["kind"] == "own"]
+    if own.empty:
+        pytest.skip("the table's measure was tied to the question bank (its polarity is then known)")
+    assert own["rank"].isna().all()  # which way is better is not known: no 'best'
+    assert list(own["value"]) == sorted(own["value"], reverse=True)

@@ -637,3 +637,24 @@ def test_organisation_type_rows_keep_their_benchmarking_groups_apart(tmp_path):
     path = fx.write_detailed_org_type_xlsx(tmp_path / "org type 2024.xlsx")
     data = open_survey(path)
     assert set(data.aggregates["org_id"].astype(str)) == {"Acute and Acute & Community Trusts"}
+
+
+def test_a_mapping_can_name_a_header_far_below_the_top(tmp_path):
+    """Notes above the header: a mapping names header row 70, beyond what the sniffer looks through."""
+    import numpy as np
+    import pandas as pd
+
+    from explorer.core.session import Session
+    from explorer.readers.mapping import ColumnMapping
+
+    rng = np.random.default_rng(3)
+    body = pd.DataFrame({"Dept": rng.choice(["Wards", "Admin"], 40), "A1": rng.integers(1, 6, 40)})
+    path = tmp_path / "notes-above.csv"
+    notes = "".join(f"note line {i}\n" for i in range(1, 70))
+    path.write_text(notes + body.to_csv(index=False), encoding="utf-8")
+    mapping = ColumnMapping(kind="respondents", sheets=["notes-above"], header_row=70, year=2025,
+                            columns={"Dept": {"role": "breakdown"}, "A1": {"role": "question", "item": "manager_encourages"}})
+    session = Session.open(path, mapping=mapping)
+    t = session.compute(session.spec.with_(lens=None, measures=("manager_encourages",), comparator="none")).table
+    row = t[(t["group"] == "All staff") & (t["statistic"] == "positive")].iloc[0]
+    assert row["n"] == 40 and row["value"] == pytest.approx(100 * (body["A1"] >= 4).mean())

@@ -247,3 +247,58 @@ def _bank():
     from explorer.core.questionbank import load_bank
 
     return load_bank()
+
+
+def test_a_new_dataset_never_shows_the_last_ones_organisations(window, qtbot, tmp_path, monkeypatch):
+    from explorer.core.session import Session
+    from tests import readers_fixtures as fx
+
+    _show(window, window.organisations)
+    assert window.organisations.ranking.chart.figures.shape[0] > 10
+    session = Session.open(fx.write_contractor_options_xlsx(tmp_path / "contractor.xlsx"))
+    shown = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning", lambda *a, **k: shown.append(a))
+    window.set_session(session)
+    window.computer.wait()
+    page = window.organisations
+    assert not shown  # said on the page, not in a box at every visit
+    assert page.empty.isVisibleTo(page) and page.empty.text()
+    assert page.ranking.chart.message and len(page.ranking.chart.figures) == 0
+    assert "Acute" not in window.selection.text()
+
+
+def test_the_wres_split_says_why_it_cannot_join_an_organisation_filter(window, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    said = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.information", lambda *a, **k: said.append(a[2]))
+    lst = window.panel.columns["Directorate"].list
+    lst.item(0).setCheckState(Qt.CheckState.Checked)
+    window.computer.wait()
+    page = _show(window, window.lens_pages["bullying"])
+    page.splits["WRES"].click()
+    window.computer.wait()
+    assert window.session.spec.breakdown == () and said and "cannot be combined" in said[0]
+
+
+def test_your_organisation_can_be_chosen_when_the_workbook_does_not_name_the_file(qtbot, tmp_path):
+    from explorer.core.session import Session
+    from explorer.ui.main import MainWindow
+    from tests import readers_fixtures as fx
+
+    session = Session.open(fx.write_respondent_xlsx(tmp_path / "resp.xlsx"))
+    assert session.data.organisation is None
+    session.open_benchmark(demo_files()["benchmark_xlsx"])
+    w = MainWindow(None)
+    qtbot.addWidget(w)
+    w.set_session(session)
+    w.computer.wait()
+    combo = w.panel.organisation
+    assert combo.isVisibleTo(w.panel) and combo.currentData() is None
+    combo.setCurrentIndex(combo.findData("XNH"))
+    w.computer.wait()
+    spec = w.session.spec
+    assert spec.organisation == "XNH"
+    t = w.session.compute(spec.with_(lens="trust", years=())).table
+    assert t["benchmark_median"].notna().any()  # the band is there once the file's organisation is known
+    w.close()

@@ -311,3 +311,37 @@ def test_charts_redraw_in_place_and_name_every_row(window):
         for label in labels:
             assert all(metrics.horizontalAdvance(line) <= axis.width() - 10 for line in label.split("\n")), label
     assert len(chart.figures) > 0
+
+
+def test_the_keyboard_reaches_filters_pages_lists_charts_and_their_tables(window, qtbot):
+    """Tab walks the window: the filters, the page tabs, the measure list, each chart and its buttons;
+    Ctrl+T on a chart shows its table; Ctrl+2 opens the Trust page."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QTabBar
+
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    page = _page(window, "trust")
+    window.panel.year.setFocus()
+    seen = []
+    for _ in range(200):
+        widget = QApplication.focusWidget()
+        seen.append(widget)
+        window.focusNextChild()
+        QApplication.processEvents()
+    names = {w.accessibleName() for w in seen if w is not None}
+    assert {"Survey year", "Compare by", "Compare with"} <= names
+    assert any(isinstance(w, QTabBar) for w in seen)
+    assert page.list in seen
+    assert page.trend.chart in seen and page.breakdown.chart in seen
+    assert any(w is page.trend.table_button for w in seen)
+    page.trend.chart.setFocus()
+    qtbot.keyClick(page.trend.chart, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert page.trend.stack.currentWidget() is page.trend.table and page.trend.table.hasFocus()
+    assert page.trend.table.rowCount() == len(page.trend.chart.figures)
+    qtbot.keyClick(page.trend.table, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert page.trend.stack.currentWidget() is page.trend.chart
+    window.tabs.setCurrentIndex(0)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is page

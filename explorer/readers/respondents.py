@@ -110,7 +110,8 @@ def candidate_sheets(source: Source, bank: QuestionBank, mapping: ColumnMapping 
         if not info.visible and wanted is None:
             skipped.append(f"{info.name} (hidden)")
             continue
-        head = source.rows(info.name, limit=60)
+        # a mapping may name a header further down than the sniffer looks
+        head = source.rows(info.name, limit=max(60, (mapping.header_row + 10) if mapping and mapping.header_row else 0))
         if mapping and mapping.header_row:
             h = mapping.header_row - 1
         else:

@@ -165,7 +165,7 @@ TIP_COLUMNS = ("group", "year", "value", "n", "suppressed", "suppression_reason"
 def _records(rows: pd.DataFrame) -> list[dict]:
     """The few columns labels and tooltips read, as dicts (a Results row is wide: reading whole rows
     was a third of a redraw)."""
-    return rows[[c for c in TIP_COLUMNS if c in rows.columns]].to_dict("records")
+    return F._narrow(rows, TIP_COLUMNS)
 
 
 def _tip(row, unit: str) -> str:
@@ -228,7 +228,28 @@ class BreakdownChart(Chart):
 
 class TrendChart(Chart):
     """The selection's value across survey years, with the benchmark best-worst band and median
-    when a benchmark workbook is loaded; withheld years are gaps with a word, not zeros."""
+    when a benchmark workbook is loaded; withheld years are gaps with a word, not zeros. Its lines
+    are made once and given new data on each drawing (adding five items per drawing cost 10 ms)."""
+
+    def _lines(self) -> dict:
+        if getattr(self, "_trend_lines", None) is None:
+            item = self.getPlotItem()
+            best = pg.PlotDataItem(pen=pg.mkPen("#9BB8D3"))
+            worst = pg.PlotDataItem(pen=pg.mkPen("#9BB8D3"))
+            lines = {"best": best, "worst": worst,
+                     "band": pg.FillBetweenItem(best, worst, brush=pg.mkBrush(155, 184, 211, 70)),
+                     "median": pg.PlotDataItem(pen=pg.mkPen(P.NHS_MID_GREY, width=2, style=Qt.PenStyle.DashLine)),
+                     "ours": pg.PlotDataItem(pen=pg.mkPen(P.NHS_BLUE, width=3), symbol="o", symbolSize=10,
+                                             symbolBrush=P.NHS_BLUE, symbolPen="w")}
+            for key in ("band", "best", "worst", "median", "ours"):
+                item.addItem(lines[key])
+            self._trend_lines = lines
+        return self._trend_lines
+
+    def reset(self) -> None:
+        super().reset()
+        for line in (getattr(self, "_trend_lines", None) or {}).values():
+            line.setVisible(False)
 
     def draw(self, rows: pd.DataFrame, unit: str, lower_is_better: bool) -> None:
         self.reset()
@@ -241,18 +262,18 @@ class TrendChart(Chart):
         values[rows["suppressed"].astype(bool).to_numpy()] = np.nan
         band = {k: rows[k].astype(float).to_numpy() for k in ("benchmark_best", "benchmark_median", "benchmark_worst")
                 if k in rows and rows[k].notna().any()}
+        lines = self._lines()
         if "benchmark_best" in band and "benchmark_worst" in band:
-            hi = pg.PlotDataItem(years, band["benchmark_best"], pen=pg.mkPen("#9BB8D3"))
-            lo = pg.PlotDataItem(years, band["benchmark_worst"], pen=pg.mkPen("#9BB8D3"))
-            self.add(hi)
-            self.add(lo)
-            self.add(pg.FillBetweenItem(hi, lo, brush=pg.mkBrush(155, 184, 211, 70)))
+            lines["best"].setData(years, band["benchmark_best"], connect="finite")
+            lines["worst"].setData(years, band["benchmark_worst"], connect="finite")
+            for key in ("best", "worst", "band"):
+                lines[key].setVisible(True)
         if "benchmark_median" in band:
-            self.add(pg.PlotDataItem(years, band["benchmark_median"], pen=pg.mkPen(P.NHS_MID_GREY, width=2,
-                                                                                     style=Qt.PenStyle.DashLine)))
+            lines["median"].setData(years, band["benchmark_median"], connect="finite")
+            lines["median"].setVisible(True)
         if np.isfinite(values).any():  # every year withheld: words only, no empty line
-            self.add(pg.PlotDataItem(years, values, pen=pg.mkPen(P.NHS_BLUE, width=3), symbol="o", symbolSize=10,
-                                         symbolBrush=P.NHS_BLUE, symbolPen="w", connect="finite"))
+            lines["ours"].setData(years, values, connect="finite")
+            lines["ours"].setVisible(True)
         finite = values[~np.isnan(values)]
         lows = [finite.min()] if len(finite) else [0.0]
         highs = [finite.max()] if len(finite) else [1.0]
@@ -409,7 +430,7 @@ AXIS_RANK = 300
 class RankChart(Chart):
     """Organisations of a benchmarking group, best first, with ours marked by colour, a ◆ and words."""
 
-    def draw(self, rows: pd.DataFrame, unit: str, lower_is_better: bool) -> None:
+    def draw(self, rows: pd.DataFrame, unit: str, lower_is_better: bool, polarity: bool = True) -> None:
         self.reset()
         if rows.empty:
             self.show_message("No organisation has a figure for this measure in this year.")
@@ -440,7 +461,8 @@ class RankChart(Chart):
         if unit == "score":
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
         item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
-                                        + ("(lower is better)" if lower_is_better else "(higher is better)"))
+                                        + ("" if not polarity else "(lower is better)" if lower_is_better
+                                           else "(higher is better)"))
         item.vb.setRange(xRange=(0, limit), yRange=(-0.8, len(rows) - 0.2), padding=0)
         self.set_rows_height(max(180, 60 + RANK_ROW * len(rows)))
         self.rows_drawn = len(rows)

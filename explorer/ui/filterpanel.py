@@ -177,7 +177,11 @@ class FilterPanel(QWidget):
             self.comparator.addItem(COMPARATOR_WORDS.get(c, c), c)
         self.weighted.setVisible(catalog.weighted)
         self.organisation.clear()
-        choose_org = catalog.kind != "respondents" and len(catalog.organisations) > 1
+        # published data of many organisations: whose figures; beside respondent data (a benchmark
+        # workbook open): which of the workbook's organisations is this file's, so similar trusts are known
+        choose_org = len(catalog.organisations) > 1
+        if choose_org and catalog.kind == "respondents":
+            self.organisation.addItem("The file's own organisation (if named in the workbook)", None)
         if choose_org:
             for o in sorted(catalog.organisations, key=lambda o: o["name"].casefold()):
                 self.organisation.addItem(f"{o['name']} ({o['org_id']})" if o["name"] else o["org_id"], o["org_id"])
@@ -285,16 +289,18 @@ class FilterPanel(QWidget):
                           weighted=self.weighted.isChecked() and not self.weighted.isHidden(),
                           organisation=organisation, benchmark_group=self.group.currentData())
 
-    def compare_by(self, column: str) -> None:
-        """Compare by ``column`` alone (a page's shortcut, e.g. the WRES split); one view change."""
+    def compare_by(self, column: str) -> bool:
+        """Compare by ``column`` alone (a page's shortcut, e.g. the WRES split); one view change.
+        False when the filters in use rule it out (another family of columns)."""
         i = self.by1.findData(column)
         if i < 0 or not self.by1.model().item(i).isEnabled():
-            return
+            return False
         self._quiet = True
         self.by1.setCurrentIndex(i)
         self._fill_by2(None)
         self._quiet = False
         self._emit()
+        return True
 
     # ------------------------------------------------------------------ events
     def reset(self) -> None:

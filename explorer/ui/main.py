@@ -352,8 +352,16 @@ class MainWindow(QMainWindow):
         self._finish()
         self._benchmark_file = None
         self.set_session(session)
-        self.status.setText(f"Benchmark workbook open: {Path(session.benchmark.provenance.path).name} — "
-                            "similar trusts are on the trends and the Organisations page.")
+        from explorer.core.engine.comparators import match_org
+
+        name = Path(session.benchmark.provenance.path).name
+        if self.data.organisation and len(match_org(session.benchmark.aggregates, self.data.organisation)):
+            self.status.setText(f"Benchmark workbook open: {name} — similar trusts are on the trends and the "
+                                "Organisations page.")
+        else:
+            self.status.setText(f"Benchmark workbook open: {name} — your organisation is not named in this file: "
+                                "choose it under 'Your organisation' (or a group under 'Similar trusts') to see "
+                                "similar trusts.")
 
     def start_loading(self, file: str | None, password: str | None = None, year: int | None = None,
                       mapping=None) -> None:
@@ -410,6 +418,10 @@ class MainWindow(QMainWindow):
             self.computer.busy.disconnect()
         self.session = session
         self.data = data = session.data
+        self.shown = {}  # nothing of the previous dataset may be drawn again, nor said in the header
+        self.selection.setText("Working out the figures…")
+        self.withheld.setText("")
+        self.auto_organisation = None
         self.computer = Computer(session, self)
         self.computer.ready.connect(self._on_ready)
         self.computer.failed.connect(self._on_compute_failed)
@@ -426,6 +438,7 @@ class MainWindow(QMainWindow):
             # published data of many organisations: start on the first (the panel says to choose yours)
             first = sorted(catalog.organisations, key=lambda o: o["name"].casefold())[0]
             session.set_spec(session.spec.with_(organisation=first["org_id"]), undoable=False)
+            self.auto_organisation = first["org_id"]
         self.catalog = catalog
         self.panel.set_catalog(catalog, session.spec)
         self.questions.set_catalog(catalog, session.bank)
@@ -504,9 +517,10 @@ class MainWindow(QMainWindow):
             if not file:
                 return
         bank = self.session.bank if self.session is not None else load_bank()
-        mapping = ask_mapping(self, file, bank, reason, password=self._password, year=self._year)
-        if mapping is not None:
-            self.start_loading(file, password=self._password, year=mapping.year, mapping=mapping)
+        chosen = ask_mapping(self, file, bank, reason, password=self._password, year=self._year)
+        if chosen is not None:
+            mapping, password = chosen
+            self.start_loading(file, password=password, year=mapping.year, mapping=mapping)
 
     def _on_cancelled(self) -> None:
         self._finish()
@@ -571,15 +585,21 @@ class MainWindow(QMainWindow):
 
     def compare_by(self, column: str) -> None:
         """A page asked to compare by ``column`` (the WRES / WDES buttons): set it as the first column."""
-        self.panel.compare_by(column)
+        if not self.panel.compare_by(column):
+            QMessageBox.information(self, APP_NAME, f"'{column}' is an equality column and cannot be combined with "
+                                    "a filter on the organisation's own columns (it would reveal small groups): "
+                                    "clear that filter first.")
 
     def refresh(self, immediate: bool = False) -> None:
         if self.session is None or self.computer is None:
             return
         page = self.tabs.currentWidget()
         if page is self.organisations and self.data.is_respondent_level and self.session.benchmark is None:
-            self.organisations.show_unavailable("Ranking organisations needs published figures: open the official "
-                                                "benchmark workbook (File → Open a benchmark workbook…).")
+            reason = ("Ranking organisations needs published figures: open the official benchmark workbook "
+                      "(File → Open a benchmark workbook…).")
+            self.organisations.show_unavailable(reason)
+            self.selection.setText(f"Organisations · {reason}")
+            self.withheld.setText("")
             return
         jobs = self.jobs()
         if not jobs:
@@ -596,6 +616,11 @@ class MainWindow(QMainWindow):
 
     def _on_compute_failed(self, request: int, message: str) -> None:
         self.busy.hide()
+        if self.tabs.currentWidget() is self.organisations:  # said on the page, not in a box at every visit
+            self.organisations.show_unavailable(message)
+            self.selection.setText(f"Organisations · {message}")
+            self.withheld.setText("")
+            return
         QMessageBox.warning(self, APP_NAME, message)
 
     def redraw(self) -> None:
@@ -627,7 +652,9 @@ class MainWindow(QMainWindow):
         spec = self.session.spec  # the Overview's views leave compare-by out; the header says the whole view
         if "league" in self.shown:
             info = first.dataset
-            ours = info.get("organisation") or "no organisation of yours found in the file"
+            ours = info.get("organisation") or "not chosen (choose it under 'Your organisation')"
+            if spec.organisation is not None and spec.organisation == getattr(self, "auto_organisation", None):
+                ours += " — the first in the file; choose yours under 'Your organisation'"
             return (f"Organisations in {info.get('benchmark_group', '')}, {year} · published figures · yours: {ours}",
                     f"Organisations with fewer than {spec.threshold} responses are withheld and not ranked.")
         who = first.filter_description or "All staff"

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 
 from explorer.core.questionbank import QuestionBank
 from explorer.readers.columns import looks_like_question_header, match_column
-from explorer.readers.errors import ReadError
+from explorer.readers.errors import PasswordRequired, ReadError, WrongPassword
 from explorer.readers.grid import find_header_row
 from explorer.readers.mapping import ColumnMapping, MappingError
 from explorer.readers.source import open_source
 
 ROLES = {"question": "Survey question", "breakdown": "Breakdown (filter / compare by)",
          "local": "Local question (agree scale)", "weight": "Weight", "id": "Respondent id", "ignore": "Ignore"}
-HEAD_ROWS = 60
+HEAD_ROWS = 200  # rows read for the dialog: a header may sit below notes
 
 
 def read_head(path: str, password: str | None = None) -> dict[str, list[list]]:
@@ -273,6 +273,10 @@ class MappingDialog(QDialog):
             self.sheet.blockSignals(True)
             self.sheet.setCurrentText(saved.sheets[0])
             self.sheet.blockSignals(False)
+        if saved.header_row and saved.header_row > HEAD_ROWS:
+            QMessageBox.warning(self, self.windowTitle(), f"The mapping's header row {saved.header_row} is below the "
+                                f"first {HEAD_ROWS} rows this dialog shows; use it with --mapping on the command line.")
+            return False
         for widget, value in ((self.header, saved.header_row), (self.year, saved.year)):
             if value:
                 widget.blockSignals(True)
@@ -283,12 +287,23 @@ class MappingDialog(QDialog):
 
 
 def ask_mapping(parent, path: str, bank: QuestionBank, reason: str = "", password: str | None = None,
-                year: int | None = None) -> ColumnMapping | None:
-    """Show the dialog for ``path``; the mapping chosen, or None (cancelled, or the file unreadable)."""
-    try:
-        heads = read_head(path, password)
-    except ReadError as exc:
-        QMessageBox.warning(parent, "Column mapping", str(exc))
-        return None
+                year: int | None = None) -> tuple[ColumnMapping, str | None] | None:
+    """Show the dialog for ``path``: the mapping chosen and the password that opened the file, or
+    None (cancelled, or the file unreadable). A protected workbook's password is asked for."""
+    from PySide6.QtWidgets import QInputDialog
+
+    while True:
+        try:
+            heads = read_head(path, password)
+            break
+        except (PasswordRequired, WrongPassword) as exc:
+            prompt = (f"That password is not correct. Password for {Path(path).name}:" if isinstance(exc, WrongPassword)
+                      else f"{Path(path).name} is password-protected. Password:")
+            password, ok = QInputDialog.getText(parent, "Column mapping", prompt, QLineEdit.EchoMode.Password)
+            if not ok or not password:
+                return None
+        except ReadError as exc:
+            QMessageBox.warning(parent, "Column mapping", str(exc))
+            return None
     dialog = MappingDialog(path, bank, heads, reason, parent, year=year or 2025)
-    return dialog.mapping() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return (dialog.mapping(), password) if dialog.exec() == QDialog.DialogCode.Accepted else None

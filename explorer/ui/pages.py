@@ -122,7 +122,7 @@ class MeasureView(QWidget):
         band = ""
         if "benchmark_median" in rows and rows["benchmark_median"].notna().any():
             group = r.dataset.get("benchmark_group") or "similar trusts"
-            band = f"; shaded: best to worst of {group} (whole organisations, weighted), dashed: their median"
+            band = f"; shaded: best to worst of {group} (whole organisations, as published), dashed: their median"
         self.trend.chart.draw(rows, unit, lower)
         self.trend.set_title(f"{label}: trend", f"{what}, {better}; {weighted}{band}; each year's n in the table")
         self.trend.set_table(*F.table("trend", rows, unit))
@@ -284,15 +284,21 @@ class LensPage(QWidget):
         self.list.blockSignals(True)
         self.list.setUpdatesEnabled(False)
         self.list.setRowCount(len(head))
+        model = self.list.model()
+        # each cell's change would make the header measure every row again (34 ms a redraw): one signal at the end
+        model.blockSignals(True)
         columns = [c for c in ("measure", "label", "code", "unit", "value", "n", "suppressed", "suppression_reason",
                                "change", "significant", "lower_is_better") if c in head.columns]
-        for r, row in enumerate(head[columns].to_dict("records")):
+        for r, row in enumerate(F._narrow(head, tuple(columns))):
             cells = headline_cells(row)
             label = ("↓ " if row["lower_is_better"] else "") + row["label"]
             _put(self.list, r, 0, label, row["measure"]).setToolTip(f"{row['label']} — {row['code'] or row['measure']}")
             _put(self.list, r, 1, cells[0], align_right=True)
             _put(self.list, r, 2, cells[1], align_right=True)
             _put(self.list, r, 3, cells[2])
+        model.blockSignals(False)
+        if len(head):
+            model.dataChanged.emit(model.index(0, 0), model.index(len(head) - 1, model.columnCount() - 1))
         self.list.setUpdatesEnabled(True)
         if self.list.property("rows") != len(head):  # row heights depend on the labels, not the values
             self.list.resizeRowsToContents()

@@ -141,7 +141,7 @@ class OrganisationsPage(_Browser):
 
     def __init__(self, parent=None) -> None:
         super().__init__("Organisations", "Published figures of every organisation in the benchmarking group, "
-                         "best first; ◆ marks your organisation. These are the file's own (weighted) figures, not "
+                         "best first; ◆ marks your organisation. These are the figures as the file gives them, not "
                          "worked out from respondents.", ["Measure", "Your rank", "Value"], parent)
         body = QWidget(self.scroll)
         self.column = QVBoxLayout(body)
@@ -180,7 +180,9 @@ class OrganisationsPage(_Browser):
             _put(self.list, r, 0, label, row["measure"])
             ranked = not F.is_missing(row.get("rank"))
             _put(self.list, r, 1, f"{int(row['rank'])} of {int(row['rank_of'])}" if ranked else
-                 ("withheld" if row.get("suppressed") is True else "not in the file"))
+                 "withheld" if row.get("suppressed") is True else
+                 "not ranked" if row.get("kind") not in ("item", "score") and row.get("suppressed") is False else
+                 "not in this group")
             _put(self.list, r, 2, F.format_value(row.get("value"), row["unit"]), align_right=True)
             self._search_text.append(f"{row['label']} {row['measure']}".casefold())
         self.list.blockSignals(False)
@@ -217,19 +219,25 @@ class OrganisationsPage(_Browser):
             self.ranking.set_table([], [])
             return
         unit, lower = str(rows["unit"].iloc[0]), bool(rows["lower_is_better"].iloc[0])
+        polarity = rows["kind"].iloc[0] in ("item", "score")  # a file's own measure: which way is better is unknown
+        shown = rows[~rows["suppressed"].astype(bool)]
+        weighting = ("weighted" if shown["weighted"].astype(bool).all() else "unweighted"
+                     if not shown["weighted"].astype(bool).any() else "some weighted, some not") if len(shown) else ""
         group = self.results.dataset.get("benchmark_group", "")
         label = str(rows["label"].iloc[0])
-        self.ranking.chart.draw(rows, unit, lower)
+        self.ranking.chart.draw(rows, unit, lower, polarity)
         ours = rows.index[rows["ours"].astype(bool)].tolist()
         where = ""
         if ours:
             mine = rows.loc[ours[0]]
             where = (f" — yours: rank {int(mine['rank'])} of {int(mine['rank_of'])}, {F.format_value(mine['value'], unit)}"
-                     if not F.is_missing(mine["rank"]) else " — yours: withheld")
+                     if not F.is_missing(mine["rank"]) else f" — yours: {F.format_value(mine['value'], unit)}"
+                     if not mine["suppressed"] else " — yours: withheld")
             self._scroll_to(ours[0])
             self._pending = ours[0]  # and again once the scroll area knows the chart's new height
+        order = (f"{'lower' if lower else 'higher'} is better" if polarity else
+                 "ordered by value, highest first (the file does not say which way is better, so not ranked)")
         self.ranking.set_title(f"{label}: {group}, {self.year}{where}",
-                               f"{'lower' if lower else 'higher'} is better; published figures (as the file gives "
-                               f"them); organisations with fewer than {self.results.spec.threshold} responses are "
-                               "withheld and not ranked")
+                               f"{order}; published figures, {weighting}; organisations with fewer than "
+                               f"{self.results.spec.threshold} responses are withheld and not ranked")
         self.ranking.set_table(*F.table("league", rows, unit))

@@ -86,7 +86,22 @@ def drop_private(t: pd.DataFrame) -> pd.DataFrame:
     return t.drop(columns=[c for c in t.columns if c.startswith("_")])
 
 
-def usable(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def usable(table: pd.DataFrame, threshold: int, local_rule: bool = False) -> pd.DataFrame:
     """Other organisations' published figures that may enter a benchmark or a rank: none on fewer
-    than ``threshold`` responses (a blank base is the file's own business and is kept)."""
-    return table[~(table["n"] < threshold)]
+    than ``threshold`` responses (a blank base is the file's own business and is kept) and, under the
+    local rule, no % with few positive or negative answers."""
+    return table[~withheld(table, threshold, local_rule)]
+
+
+def withheld(table: pd.DataFrame, threshold: int, local_rule: bool = False) -> np.ndarray:
+    """Per published row: may it not be shown (fewer than ``threshold`` responses; under the local
+    rule, a % whose positive or negative answers, value x n, are at most the rule's count)?"""
+    n = table["n"].to_numpy(dtype=float)
+    out = n < threshold
+    if local_rule:
+        value = table["value"].to_numpy(dtype=float)
+        is_pct = (table["unit"].astype(str) == "%").to_numpy()
+        positive = np.round(value * n / 100.0)
+        limit = D.local_rule_max()
+        out |= is_pct & ~np.isnan(positive) & ((positive <= limit) | ((n - positive) <= limit))
+    return out

@@ -85,14 +85,21 @@ def _vs_rest(t: pd.DataFrame, bank: QuestionBank) -> pd.DataFrame:
 
 def benchmark_columns(t: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benchmark: SurveyData,
                       as_comparator: bool = True) -> pd.DataFrame:
+    is_row = t["statistic"].isin(["positive", "score"])
+    if not is_row.any():  # answer shares, drivers: no band to draw
+        return t
     stats = benchmark_stats(benchmark, spec, bank)
     if stats.empty:
         return t
-    keyed = stats.set_index(["measure", "year"])
-    at = keyed.index.get_indexer(pd.MultiIndex.from_arrays([t["measure"].astype(str), t["year"].astype(int)]))
+    lookups = benchmark.__dict__.setdefault("_benchmark_lookup", {})
+    if id(stats) not in lookups:  # (measure, year) -> row, made once per cached table (a MultiIndex per view cost 7 ms)
+        lookups[id(stats)] = (stats, {(m, int(y)): i for i, (m, y) in enumerate(zip(stats["measure"], stats["year"]))},
+                              {col: stats[col].to_numpy(dtype=float) for col in BENCHMARK_COLUMNS})
+    _, where, columns = lookups[id(stats)]
+    at = np.fromiter((where.get((m, y), -1) for m, y in zip(t["measure"].tolist(), t["year"].tolist())),
+                     dtype=np.int64, count=len(t))
     for col in BENCHMARK_COLUMNS:
-        t[col] = np.where(at >= 0, keyed[col].to_numpy(dtype=float)[np.maximum(at, 0)], np.nan)
-    is_row = t["statistic"].isin(["positive", "score"])
+        t[col] = np.where(at >= 0, columns[col][np.maximum(at, 0)], np.nan)
     t.loc[~is_row | t["suppressed"].astype(bool), list(BENCHMARK_COLUMNS)] = np.nan
     if as_comparator:
         t["comparator_value"] = t["benchmark_median"]
@@ -113,7 +120,8 @@ def benchmark_stats(benchmark: SurveyData, spec: ViewSpec, bank: QuestionBank) -
     """Best, median and worst of the chosen benchmarking group per measure and year (whole orgs);
     kept on the workbook's data per group and threshold (every view asks for it)."""
     cache = benchmark.__dict__.setdefault("_benchmark_stats", {})
-    key = (spec.benchmark_group, spec.organisation, spec.threshold, bank.unverified.benchmark_average, id(bank))
+    key = (spec.benchmark_group, spec.organisation, spec.threshold, spec.local_rule, bank.unverified.benchmark_average,
+           id(bank))
     if key not in cache:
         cache[key] = _benchmark_stats(benchmark, spec, bank)
     return cache[key]
@@ -135,7 +143,7 @@ def _benchmark_stats(benchmark: SurveyData, spec: ViewSpec, bank: QuestionBank) 
         group = groups[0] if groups else None
     if group is not None:
         table = table[table["benchmark_group"].astype(str) == group]
-    return _group_stats(published.usable(table, spec.threshold), bank)
+    return _group_stats(published.usable(table, spec.threshold, spec.local_rule), bank)
 
 
 def _group_stats(table: pd.DataFrame, bank: QuestionBank) -> pd.DataFrame:
@@ -153,12 +161,13 @@ def _group_stats(table: pd.DataFrame, bank: QuestionBank) -> pd.DataFrame:
                          "benchmark_orgs": stats["count"].astype(int)})
 
 
-def ranks(frame: pd.DataFrame, data: SurveyData, group: str, bank: QuestionBank, threshold: int) -> pd.DataFrame:
+def ranks(frame: pd.DataFrame, data: SurveyData, group: str, bank: QuestionBank, threshold: int,
+          local_rule: bool = False) -> pd.DataFrame:
     """Our rank within our benchmarking group (1 = best), among figures that may be used."""
     table = data.aggregates
     table = table[(table["benchmark_group"].astype(str) == group) & (table["breakdown"].astype(str) == "")
                   & (table["option"].astype(str) == "")]
-    table = published.usable(table, threshold)
+    table = published.usable(table, threshold, local_rule)
     grouped = {key: g["value"].dropna() for key, g in table.groupby(["measure", "year"], observed=True)}
     out_rank, out_of = [], []
     for m, y, value, suppressed in zip(frame["measure"], frame["year"], frame["value"], frame["suppressed"]):

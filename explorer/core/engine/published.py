@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from explorer.core import disclosure as D
 from explorer.core.disclosure import published
 from explorer.core.engine import assemble
 from explorer.core.engine.changes import changes
@@ -60,9 +61,10 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     frame = _changes(frame, bank, data.years)
     frame = comparators(frame, spec, bank, None)
     if data.kind == "benchmark_workbook":  # the workbook is its own benchmark
-        frame = benchmark_columns(frame, spec.with_(organisation=org_id, benchmark_group=group_name), bank, data,
+        frame = benchmark_columns(frame, spec.with_(organisation=org_id, benchmark_group=spec.benchmark_group or group_name),
+                                  bank, data,
                                   as_comparator=spec.comparator == "benchmark")
-        frame = ranks(frame, data, group_name, bank, spec.threshold)
+        frame = ranks(frame, data, group_name, bank, spec.threshold, spec.local_rule)
     frame["vintage"] = frame["_vintage"]
     frame = frame[frame["year"].isin(shown_years)]
     frame = assemble.order(published.drop_private(frame), measures)
@@ -133,10 +135,13 @@ def league(table_data: SurveyData, spec: ViewSpec, bank: QuestionBank, organisat
                        notes=(reason,), empty_reason=reason)
     n = sel["n"].astype(float).to_numpy()
     value = sel["value"].astype(float).to_numpy()
-    withheld = ~(n >= spec.threshold) & ~np.isnan(n) | np.isnan(value)
+    small = published.withheld(sel, spec.threshold)
+    local = published.withheld(sel, spec.threshold, spec.local_rule) & ~small
+    withheld = small | local | np.isnan(value)
     source = sel["missing_reason"].astype(str).to_numpy()
     reason = np.where(np.isnan(value) & (source != ""), source,
-                      np.where(withheld, f"fewer than {spec.threshold} responses", ""))
+                      np.where(small, f"fewer than {spec.threshold} responses",
+                               np.where(local, D.reason_local(), np.where(withheld, "no figure in the file", ""))))
     lower = np.array([by_measure[str(m)].lower_is_better for m in sel["measure"]])
     frame = pd.DataFrame({
         "measure": sel["measure"].astype(str).to_numpy(), "code": sel["code"].astype(str).to_numpy(),
@@ -157,6 +162,8 @@ def league(table_data: SurveyData, spec: ViewSpec, bank: QuestionBank, organisat
     rank = np.full(len(frame), np.nan)
     size = np.full(len(frame), np.nan)
     for _, part in frame[~frame["suppressed"]].groupby(["measure", "year"], sort=False):
+        if part["kind"].iloc[0] not in ("item", "score"):
+            continue  # a file's own measure: which way is better is not known, so no rank (ordered by value)
         lower_better = bool(part["lower_is_better"].iloc[0])
         r = part["value"].rank(method="min", ascending=lower_better)
         rank[part.index] = r.to_numpy()
@@ -165,7 +172,8 @@ def league(table_data: SurveyData, spec: ViewSpec, bank: QuestionBank, organisat
     frame["rank_of"] = size
     position = {m.id: i for i, m in enumerate(measures)}
     frame["_m"] = frame["measure"].map(position)
-    frame = frame.sort_values(["_m", "year", "suppressed", "rank", "group"], kind="stable").drop(columns="_m")
+    frame["_v"] = -frame["value"].astype(float)
+    frame = frame.sort_values(["_m", "year", "suppressed", "rank", "_v", "group"], kind="stable").drop(columns=["_m", "_v"])
     for col in COLUMNS:
         if col not in frame.columns:
             frame[col] = np.nan if col not in ("comparator", "significant", "comparator_significant",
