@@ -59,7 +59,7 @@ class Computer(QObject):
             self.running.cancel()  # it stops at its next report; its result would be stale anyway
         if not self._busy_timer.isActive():
             self._busy_timer.start()
-        if immediate:
+        if immediate or DEBOUNCE_MS == 0:  # a timer of 0 ms still waited for the window's repaint (17 ms)
             self._start()
         else:
             self._debounce.start()
