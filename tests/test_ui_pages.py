@@ -302,3 +302,39 @@ def test_your_organisation_can_be_chosen_when_the_workbook_does_not_name_the_fil
     t = w.session.compute(spec.with_(lens="trust", years=())).table
     assert t["benchmark_median"].notna().any()  # the band is there once the file's organisation is known
     w.close()
+
+
+def test_degenerate_files_say_why_every_group_is_withheld_and_nobody_answered(qtbot, tmp_path):
+    """30 respondents over five directorates (every one under 11) and a question left blank by all."""
+    import numpy as np
+
+    from explorer.ui.main import MainWindow
+
+    rng = np.random.default_rng(1)
+    path = tmp_path / "small-2025.csv"
+    pd.DataFrame({"Directorate": rng.choice(list("ABCDE"), 30), "q9a": rng.integers(1, 6, 30),
+                  "q9b": rng.integers(1, 6, 30), "q9c": rng.integers(1, 6, 30), "q14c": [None] * 30}).to_csv(path, index=False)
+    w = MainWindow(str(path))
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    qtbot.waitUntil(lambda: w.session is not None, timeout=30000)
+    w.computer.wait()
+    w.panel.by1.setCurrentIndex(w.panel.by1.findData("Directorate"))
+    w.computer.wait()
+    page = _show(w, w.lens_pages["trust"])
+    drawn = page.breakdown.chart.figures
+    own = drawn[drawn["group"].isin(list("ABCDE"))]
+    assert len(own) == 5 and own["suppressed"].all() and own["value"].isna().all()
+    assert own["suppression_reason"].str.contains("fewer than 11").all()
+    assert "Withheld in 2025" in w.withheld.text()
+    bullying = _show(w, w.lens_pages["bullying"])  # its only question was answered by nobody
+    assert "No one in this selection answered" in bullying.empty.text()
+    assert all(card.chart.message for card in bullying.cards())
+    questions = _show(w, w.questions)
+    row = next(r for r in range(questions.list.rowCount())
+               if questions.list.item(r, 0).data(256) == "harassment_colleagues")
+    questions.list.selectRow(row)
+    w.computer.wait()
+    assert "No one in this selection answered" in questions.empty.text()
+    assert questions.view.trend.chart.message
+    w.close()
