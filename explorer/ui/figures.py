@@ -29,44 +29,69 @@ def _cached(results: Results, key: str, make):
     return memo[key]
 
 
+def _arrays(results: Results) -> dict[str, np.ndarray]:
+    """The columns the selectors read, as numpy arrays, once per Results (each pandas filter on the
+    wide table copied every column: the figures of one redraw took 30 ms that way)."""
+    def make():
+        t = results.table
+        out = {c: t[c].to_numpy() for c in ("measure", "label", "statistic", "group", "year", "option", "suppressed",
+                                             "value") if c in t.columns}
+        if len(t):
+            out["measure"] = out["measure"].astype(str)
+            out["group"] = out["group"].astype(str)
+            out["statistic"] = out["statistic"].astype(str)
+            out["year"] = out["year"].astype(np.int64)
+        return out
+    return _cached(results, "arrays", make)
+
+
+def _take(results: Results, positions) -> pd.DataFrame:
+    return results.table.iloc[np.asarray(positions, dtype=np.int64)]
+
+
 def _split(results: Results) -> dict[str, np.ndarray]:
     """Positions of each measure's rows, found once per Results."""
     def make():
-        t = results.table
-        if not len(t):
+        a = _arrays(results)
+        if not len(results.table):
             return {}
-        codes, names = pd.factorize(t["measure"].astype(str), sort=False)
+        codes, names = pd.factorize(a["measure"], sort=False)
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
         return {str(name): order[bounds[i]:bounds[i + 1]] for i, name in enumerate(names)}
     return _cached(results, "split", make)
 
 
-def _rows_of(results: Results, measure: str) -> pd.DataFrame | None:
-    where = _split(results).get(measure)
-    if where is None:
-        return None
-    return _cached(results, "rows:" + measure, lambda: results.table.iloc[where])
+def _main_positions(results: Results, measure: str) -> np.ndarray:
+    """Positions of a measure's rows of the statistic it is read by (% positive, else score, else mean)."""
+    def make():
+        where = _split(results).get(measure)
+        if where is None:
+            return np.zeros(0, dtype=np.int64)
+        stats = _arrays(results)["statistic"][where]
+        for stat in MAIN_STATISTICS:
+            if (stats == stat).any():
+                return where[stats == stat]
+        return np.zeros(0, dtype=np.int64)
+    return _cached(results, "main:" + measure, make)
 
 
 def measures_in(results: Results) -> list[tuple[str, str]]:
     """(id, label) of the measures the Results hold, in the engine's order."""
     def make():
-        t = results.table
-        if not len(t):
+        a = _arrays(results)
+        if not len(results.table):
             return []
-        main = t.loc[t["statistic"].isin(MAIN_STATISTICS).to_numpy(), ["measure", "label"]].drop_duplicates("measure")
-        return [(str(m), str(label)) for m, label in zip(main["measure"], main["label"])]
+        main = np.flatnonzero(np.isin(a["statistic"], MAIN_STATISTICS))
+        seen: dict[str, str] = {}
+        for m, label in zip(a["measure"][main], a["label"][main]):
+            seen.setdefault(str(m), str(label))
+        return list(seen.items())
     return _cached(results, "measures", make)
 
 
 def _main_rows(results: Results, measure: str) -> pd.DataFrame:
-    rows = _rows_of(results, measure)
-    if rows is None:
-        return results.table.iloc[0:0]
-    stats = set(rows["statistic"])
-    stat = next((s for s in MAIN_STATISTICS if s in stats), None)
-    return rows[rows["statistic"] == stat] if stat else rows.iloc[0:0]
+    return _take(results, _main_positions(results, measure))
 
 
 def headline(results: Results, year: int) -> pd.DataFrame:
@@ -78,12 +103,14 @@ def _headline(results: Results, year: int) -> pd.DataFrame:
     t = results.table
     if t.empty:
         return t
-    rows = t[(t["group"] == ORGANISATION_GROUP) & (t["year"] == year) & t["statistic"].isin(MAIN_STATISTICS)]
-    rank = rows["statistic"].map({s: i for i, s in enumerate(MAIN_STATISTICS)})
-    rows = rows.assign(_rank=rank.to_numpy()).sort_values("_rank", kind="stable").drop_duplicates("measure")
-    order = {m: i for i, (m, _) in enumerate(measures_in(results))}
-    rows = rows.sort_values("measure", key=lambda s: s.map(order), kind="stable").drop(columns="_rank")
-    return rows.reset_index(drop=True)
+    a = _arrays(results)
+    picked = []
+    for measure, _ in measures_in(results):
+        where = _main_positions(results, measure)
+        here = where[(a["group"][where] == ORGANISATION_GROUP) & (a["year"][where] == year)]
+        if len(here):
+            picked.append(here[0])
+    return _take(results, picked).reset_index(drop=True)
 
 
 def trend(results: Results, measure: str) -> pd.DataFrame:
@@ -91,9 +118,11 @@ def trend(results: Results, measure: str) -> pd.DataFrame:
 
 
 def _trend(results: Results, measure: str) -> pd.DataFrame:
-    rows = _main_rows(results, measure)
-    rows = rows[rows["group"] == ORGANISATION_GROUP].sort_values("year")
-    return rows.reset_index(drop=True)
+    a = _arrays(results)
+    where = _main_positions(results, measure)
+    where = where[a["group"][where] == ORGANISATION_GROUP]
+    where = where[np.argsort(a["year"][where], kind="stable")]
+    return _take(results, where).reset_index(drop=True)
 
 
 def breakdown(results: Results, measure: str, year: int) -> pd.DataFrame:
@@ -102,13 +131,16 @@ def breakdown(results: Results, measure: str, year: int) -> pd.DataFrame:
 
 
 def _breakdown(results: Results, measure: str, year: int) -> pd.DataFrame:
-    rows = _main_rows(results, measure)
-    rows = rows[(rows["group"] != ORGANISATION_GROUP) & (rows["year"] == year)].copy()
-    if rows.empty:
-        return rows
-    rows["_order"] = np.where(rows["suppressed"].astype(bool), -np.inf, rows["value"].astype(float).fillna(-np.inf))
-    rows = rows.sort_values(["_order", "group"], ascending=[False, True], kind="stable").drop(columns="_order")
-    return rows.reset_index(drop=True)
+    a = _arrays(results)
+    where = _main_positions(results, measure)
+    where = where[(a["group"][where] != ORGANISATION_GROUP) & (a["year"][where] == year)]
+    if not len(where):
+        return _take(results, where)
+    value = a["value"][where].astype(float)
+    order_value = np.where(a["suppressed"][where].astype(bool), -np.inf, np.where(np.isnan(value), -np.inf, value))
+    groups = a["group"][where]
+    order = sorted(range(len(where)), key=lambda i: (-order_value[i], groups[i]))  # highest first, then by name
+    return _take(results, where[order]).reset_index(drop=True)
 
 
 def drivers(results: Results) -> pd.DataFrame:
@@ -156,11 +188,28 @@ def is_special(option: str) -> bool:
 def likert(results: Results, year: int, measures: list[str] | None = None) -> pd.DataFrame:
     """Answer shares (options rows) of the organisation/selection in ``year``, for ``measures``
     (default: all), with the questions in the engine's order and options in the scale's order."""
-    t = results.table
-    rows = t[(t["statistic"] == "options") & (t["group"] == ORGANISATION_GROUP) & (t["year"] == year)]
+    a = _arrays(results)
+    if not len(results.table):
+        return results.table
+    keep = (a["statistic"] == "options") & (a["group"] == ORGANISATION_GROUP) & (a["year"] == year)
     if measures is not None:
-        rows = rows[rows["measure"].isin(measures)]
-    return rows.reset_index(drop=True)
+        keep &= np.isin(a["measure"], list(measures))
+    return _take(results, np.flatnonzero(keep)).reset_index(drop=True)
+
+
+def answers(options: Results, year: int, measure: str) -> pd.DataFrame:
+    """The answer shares drawn for ``measure``: its own and those of the questions on the same scale
+    (itself first), for the organisation / selection in ``year``."""
+    def make():
+        opts = likert(options, year)
+        same = same_scale(opts, measure)
+        if not same:
+            return opts.iloc[0:0]
+        order = {k: i for i, k in enumerate(same)}
+        where = np.flatnonzero(opts["measure"].isin(same).to_numpy())
+        rank = np.array([order[m] for m in opts["measure"].to_numpy()[where]])
+        return opts.iloc[where[np.argsort(rank, kind="stable")]]
+    return _cached(options, f"answers:{year}:{measure}", make)
 
 
 def same_scale(options_rows: pd.DataFrame, measure: str) -> list[str]:

@@ -671,14 +671,16 @@ class MainWindow(QMainWindow):
             parts.append(comparator)
         withheld = f"No figure is shown for fewer than {spec.threshold} respondents."
         main = self.shown.get("main")
-        if main is not None and spec.breakdown:
+        if main is not None and spec.breakdown and len(main.table):
             t = main.table
-            rows = t[(t["year"] == year) & (t["group"] != "All staff") & t["suppressed"].astype(bool)]
-            groups = sorted(set(rows["group"].astype(str)))
+            year_of, group_of = t["year"].to_numpy(), t["group"].astype(str).to_numpy()
+            mask = (year_of == year) & (group_of != "All staff") & t["suppressed"].to_numpy(dtype=bool)
+            measure_of = t["measure"].astype(str).to_numpy()
+            groups = sorted(set(group_of[mask]))
             if groups:
-                reasons = sorted(set(rows["suppression_reason"].astype(str)))
-                total = t.loc[t["year"] == year, "measure"].nunique()
-                counts = rows.groupby("group")["measure"].nunique()
+                reasons = sorted(set(t["suppression_reason"].astype(str).to_numpy()[mask]))
+                total = len(set(measure_of[year_of == year]))
+                counts = {g: len(set(measure_of[mask & (group_of == g)])) for g in groups}
                 named = [g if counts[g] == total else f"{g} ({counts[g]} of {total} questions)" for g in groups[:4]]
                 withheld += (f" Withheld in {year}: {', '.join(named)}{', …' if len(groups) > 4 else ''} "
                              f"— {'; '.join(r for r in reasons[:2])}{'; …' if len(reasons) > 2 else ''}.")

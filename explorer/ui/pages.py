@@ -137,15 +137,12 @@ class MeasureView(QWidget):
                                  "groups side by side.")
         self.breakdown.set_table(*F.table("breakdown", groups, unit))
         if options is not None:
-            opts = F.likert(options, year)
-            same = F.same_scale(opts, m)
-            rows = opts[opts["measure"].isin(same)]
-            order = {k: i for i, k in enumerate(same)}
-            rows = rows.sort_values("measure", key=lambda s: s.map(order), kind="stable")
+            rows = F.answers(options, year, m)
             labels = {**dict(F.measures_in(options)), **labels}
             self.answers.chart.draw(rows, labels)
+            mine = len(rows) and str(rows["measure"].iloc[0]) == m
             self.answers.set_title(f"How people answered in {year}" + (f" — {labels.get(m, m)} and questions on the "
-                                                                      "same scale" if m in same else ""),
+                                                                      "same scale" if mine else ""),
                                    "share of each answer; unweighted counts in the table")
             self.answers.set_table(*F.table("answers", rows, "%", labels))
         else:
