@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
             page_ = LensPage(lens, self.tabs)
             page_.drivers_toggled.connect(lambda _: self.refresh(immediate=True))
             page_.compare_by.connect(self.compare_by)
+            page_.measure_changed.connect(lambda _: self.refresh(immediate=True))
             self.lens_pages[lens] = page_
             self.tabs.addTab(page_, title.replace("&", "&&"))
         self.questions = QuestionsPage(self.tabs)
@@ -576,12 +577,38 @@ class MainWindow(QMainWindow):
             main = spec.with_(lens=None, measures=(self.questions.measure,))
         else:
             main = spec.with_(lens=page.lens)
-        # answer shares are drawn for the chosen year only: computing them for it alone keeps a click quick
-        jobs = {"main": main,
-                "options": main.with_(breakdown=(), statistics=("options",), comparator="none", years=one_year)}
+        # answer shares are drawn for the chosen year only, and only for the questions on the chosen
+        # one's scale (the chart shows those): computing just them keeps a click quick
+        options = main.with_(breakdown=(), statistics=("options",), comparator="none", years=one_year)
+        if isinstance(page, LensPage) and year is not None:
+            same = self._same_scale(page.lens, page.measure, year)
+            if same:
+                options = options.with_(lens=None, measures=same)
+        jobs = {"main": main, "options": options}
         if isinstance(page, LensPage) and page.wants_drivers():
             jobs["drivers"] = main.with_(breakdown=(), statistics=("drivers",), comparator="none", years=one_year)
         return jobs
+
+    def _same_scale(self, lens: str, measure: str | None, year: int) -> tuple[str, ...]:
+        """The lens's questions answered on ``measure``'s scale in ``year`` (itself first); for a score
+        or a question of the file's own, the scale most of the lens's questions use. Empty: all."""
+        bank = self.session.bank
+        items = [m.id for m in self.catalog.lenses.get(lens, {}).get("measures", [])
+                 if m.kind == "item" and m.id in bank.items and bank.items[m.id].asked_in(year)]
+        if not items:
+            return ()
+        scale_of = {m: bank.items[m].scale(year).id for m in items}
+        if measure in scale_of:
+            scale = scale_of[measure]
+        else:
+            if measure is not None and measure not in bank.scores:
+                return ()  # a local question: its own options, with every other of the lens
+            counts: dict[str, int] = {}
+            for s in scale_of.values():
+                counts[s] = counts.get(s, 0) + 1
+            scale = max(counts, key=counts.get)
+        same = [m for m in items if scale_of[m] == scale]
+        return tuple(sorted(same, key=lambda m: m != measure))
 
     def compare_by(self, column: str) -> None:
         """A page asked to compare by ``column`` (the WRES / WDES buttons): set it as the first column."""

@@ -161,6 +161,7 @@ class LensPage(QWidget):
 
     drivers_toggled = Signal(bool)
     compare_by = Signal(str)
+    measure_changed = Signal(str)  # the answer shares drawn follow the chosen question's scale
 
     def __init__(self, lens: str, parent=None) -> None:
         super().__init__(parent)
@@ -319,8 +320,12 @@ class LensPage(QWidget):
     def _chosen(self) -> None:
         rows = self.list.selectionModel().selectedRows()
         if rows:
-            self.measure = self.list.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+            measure = self.list.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+            changed = measure != self.measure
+            self.measure = measure
             self.draw()
+            if changed:
+                self.measure_changed.emit(measure)
 
     def draw(self) -> None:
         if self.results is None or self.measure is None:

@@ -64,10 +64,21 @@ class Context:
                 missing = used - set(index.codes)
                 if missing:
                     raise FilterError(f"There is no column '{sorted(missing)[0]}' to filter on in this dataset.")
-                unknown = {c: index.codes[c] == len(index.names[c]) - 1 for c in used}
-                mask &= self.view.filter.truth(index.table, unknown)[0]
+                mask &= self._truth(index, used)
             self._masks[key] = mask
         return self._masks[key]
+
+    def _truth(self, index: BlockIndex, used) -> np.ndarray:
+        """Where the filter surely holds for the blocks' labels; kept on the dataset per (blocks, filter):
+        the view of the answer shares and the next view with the same filter ask again."""
+        cache = self.prep.__dict__.setdefault("_filter_truth", {})
+        key = (id(index), self.view.filter)
+        if key not in cache:
+            if len(cache) > 4096:
+                cache.clear()
+            unknown = {c: index.codes[c] == len(index.names[c]) - 1 for c in used}
+            cache[key] = (index, self.view.filter.truth(index.table, unknown)[0])  # the index kept: its id stays its own
+        return cache[key][1]
 
     def key(self, index: BlockIndex) -> np.ndarray:
         """One integer per block for its compare-by group."""
