@@ -338,3 +338,21 @@ def test_degenerate_files_say_why_every_group_is_withheld_and_nobody_answered(qt
     assert "No one in this selection answered" in questions.empty.text()
     assert questions.view.trend.chart.message
     w.close()
+
+
+def test_the_answers_follow_the_chosen_questions_scale(window):
+    page = _show(window, window.lens_pages["bullying"])
+    bank = window.session.bank
+    year = window.panel.focus_year()
+    for measure in ("harassment_public", "equal_career_progression"):
+        assert measure in [page.list.item(r, 0).data(256) for r in range(page.list.rowCount())]
+        page.select(measure)
+        window.computer.wait()
+        drawn = page.answers.chart.figures
+        measures = list(dict.fromkeys(drawn["measure"]))
+        assert measures[0] == measure  # the chosen question first, then those on its scale
+        assert {bank.items[m].scale(year).id for m in measures} == {bank.items[measure].scale(year).id}
+        truth = window.session.compute(window.session.spec.with_(lens=None, measures=(measure,), years=(year,),
+                                                                 statistics=("options",), comparator="none")).table
+        mine = drawn[drawn["measure"] == measure]
+        assert mine["value"].round(6).tolist() == truth.loc[truth["group"] == ORGANISATION_GROUP, "value"].round(6).tolist()
