@@ -181,7 +181,7 @@ class FilterPanel(QWidget):
         # workbook open): which of the workbook's organisations is this file's, so similar trusts are known
         choose_org = len(catalog.organisations) > 1
         if choose_org and catalog.kind == "respondents":
-            self.organisation.addItem("The file's own organisation (if named in the workbook)", None)
+            self.organisation.addItem("As the file names it", None)
         if choose_org:
             for o in sorted(catalog.organisations, key=lambda o: o["name"].casefold()):
                 self.organisation.addItem(f"{o['name']} ({o['org_id']})" if o["name"] else o["org_id"], o["org_id"])
