@@ -72,6 +72,10 @@ class Chart(pg.PlotWidget):
         self._used = 0
         self._bars: list[pg.BarGraphItem] = []
         self._bars_used = 0
+        self._shown_texts = 0
+        self._shown_bars = 0
+        self._axis_labels: dict[str, str] = {}
+        self._label_state: dict[int, tuple] = {}
         self._legend: pg.LegendItem | None = None
         self._bold = QFont()
         self._bold.setBold(True)
@@ -88,7 +92,21 @@ class Chart(pg.PlotWidget):
 
     @figures.setter
     def figures(self, value) -> None:
+        """Set at the end of every drawing: the pooled items this drawing did not reuse are hidden now
+        (hiding all of them first and showing them again made every label update twice)."""
         self._figures = value
+        for label in self._texts[self._used: self._shown_texts]:
+            label.setVisible(False)
+        self._shown_texts = self._used
+        for bars in self._bars[self._bars_used: self._shown_bars]:
+            bars.setVisible(False)
+        self._shown_bars = self._bars_used
+
+    def axis_label(self, side: str, text: str) -> None:
+        """An axis's label, set only when it changes (each setting re-lays the axis out)."""
+        if self._axis_labels.get(side) != text:
+            self.getPlotItem().getAxis(side).setLabel(text)
+            self._axis_labels[side] = text
 
     def reset(self) -> None:
         """Remove what the last drawing added. Text labels are kept in a pool and reused (making and
@@ -97,11 +115,7 @@ class Chart(pg.PlotWidget):
         for added in self._added:
             item.removeItem(added)
         self._added = []
-        for label in self._texts[: self._used]:
-            label.setVisible(False)
-        self._used = 0
-        for bars in self._bars[: self._bars_used]:
-            bars.setVisible(False)
+        self._used = 0  # the pooled labels and bars are reused by the drawing; the rest hidden at its end
         self._bars_used = 0
         if self._legend is not None:
             self._legend.setVisible(False)
@@ -128,7 +142,8 @@ class Chart(pg.PlotWidget):
         item = self._bars[self._bars_used]
         self._bars_used += 1
         item.setOpts(**opts)
-        item.setVisible(True)
+        if not item.isVisible():
+            item.setVisible(True)
 
     def add(self, graphic) -> None:
         """Add an item for this drawing only (removed by the next :meth:`reset`)."""
@@ -165,13 +180,18 @@ class Chart(pg.PlotWidget):
             label.setZValue(100)  # above bars added by later drawings
             self.getPlotItem().addItem(label)
             self._texts.append(label)
-        label = self._texts[self._used]
+        index = self._used
+        label = self._texts[index]
         self._used += 1
-        label.setFont(self._bold if bold else QFont())
-        label.setText(text, color=color)
-        label.setAnchor(anchor)
+        state = (text, color, bold, tuple(anchor))
+        if self._label_state.get(index) != state:  # unchanged labels are only moved
+            label.setFont(self._bold if bold else QFont())
+            label.setText(text, color=color)
+            label.setAnchor(anchor)
+            self._label_state[index] = state
         label.setPos(x, y)
-        label.setVisible(True)
+        if not label.isVisible():
+            label.setVisible(True)
 
 
 TIP_COLUMNS = ("group", "year", "value", "n", "suppressed", "suppression_reason", "weighted", "significant_vs_rest",
@@ -235,7 +255,7 @@ class BreakdownChart(Chart):
         item.getAxis("left").setWidth(AXIS_BREAKDOWN)
         if unit == "score":
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
-        item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
+        self.axis_label("bottom", ("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
                                         + ("(lower is better)" if lower_is_better else "(higher is better)"))
         item.vb.setRange(xRange=(0, limit), yRange=(-1.1, len(rows) - 0.2), padding=0)  # room for the line's label
         self.set_rows_height(max(180, 70 + ROW_HEIGHT * len(rows)))
@@ -312,7 +332,7 @@ class TrendChart(Chart):
             self.add_tip(years[i] - 0.3, years[i] + 0.3, low, high, _tip(row, unit))
         item.getAxis("bottom").setTicks([[(int(y), str(int(y))) for y in years]])
         item.getAxis("left").setWidth(48)
-        item.getAxis("left").setLabel(("%" if unit == "%" else "score 0-10" if unit == "score" else "")
+        self.axis_label("left", ("%" if unit == "%" else "score 0-10" if unit == "score" else "")
                                       + (", lower is better" if lower_is_better else ""))
         item.vb.setRange(xRange=(years.min() - 0.5, years.max() + 0.5), yRange=(low, high), padding=0)
         self.figures = ("trend", rows)
@@ -377,7 +397,7 @@ class LikertChart(Chart):
         low, high = (float(min(left.min(), -50)) - 2, float(max(start.max(), 50)) + 2) if centred else (0, 100)
         ticks = [(v, f"{abs(v):.0f}%") for v in range(-100, 101, 25) if low <= v <= high]
         item.getAxis("bottom").setTicks([ticks])
-        item.getAxis("bottom").setLabel("share of answers" + (" (centred on the middle answer)" if centred else ""))
+        self.axis_label("bottom", "share of answers" + (" (centred on the middle answer)" if centred else ""))
         if centred:
             self.add(pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=1)))
         if self._legend is None:  # one legend, refilled (a new one each time piled up on the plot)
@@ -433,7 +453,7 @@ class DriversChart(Chart):
         names = [fit(g, AXIS_LIKERT - 16) for g in rows["group"].astype(str)]
         item.getAxis("left").setTicks([list(zip(y, names))])
         item.getAxis("left").setWidth(AXIS_LIKERT)
-        item.getAxis("bottom").setLabel(f"Spearman's ρ with {outcome} (0 = none, 1 = fully)")
+        self.axis_label("bottom", f"Spearman's ρ with {outcome} (0 = none, 1 = fully)")
         item.vb.setRange(xRange=(low, 1.0), yRange=(-0.8, len(rows) - 0.2), padding=0)
         self.set_rows_height(max(180, 60 + ROW_HEIGHT * len(rows)))
         self.figures = ("drivers", rows)
@@ -476,7 +496,7 @@ class RankChart(Chart):
         item.getAxis("left").setWidth(AXIS_RANK)
         if unit == "score":
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
-        item.getAxis("bottom").setLabel(("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
+        self.axis_label("bottom", ("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
                                         + ("" if not polarity else "(lower is better)" if lower_is_better
                                            else "(higher is better)"))
         item.vb.setRange(xRange=(0, limit), yRange=(-0.8, len(rows) - 0.2), padding=0)
