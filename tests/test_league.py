@@ -134,3 +134,14 @@ def test_a_files_own_measures_are_ordered_not_ranked(tmp_path):
         pytest.skip("the table's measure was tied to the question bank (its polarity is then known)")
     assert own["rank"].isna().all()  # which way is better is not known: no 'best'
     assert list(own["value"]) == sorted(own["value"], reverse=True)
+
+
+def test_a_chosen_group_gives_the_band_and_the_rank_alike(workbook):
+    spec = workbook.spec.with_(lens=None, organisation="XNH", measures=("PP7_2",), years=(2025,),
+                               benchmark_group="Acute Specialist Trusts")
+    row = workbook.compute(spec).table.iloc[0]
+    league = workbook.league(spec).table
+    shown = league[~league["suppressed"]]
+    assert row["benchmark_median"] == pytest.approx(shown["value"].median())
+    assert row["rank_of"] == len(shown)  # ranked among the same organisations the band is drawn from
+    assert row["rank"] == 1 + (shown["value"] > row["value"]).sum()

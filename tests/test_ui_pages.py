@@ -356,3 +356,42 @@ def test_the_answers_follow_the_chosen_questions_scale(window):
                                                                  statistics=("options",), comparator="none")).table
         mine = drawn[drawn["measure"] == measure]
         assert mine["value"].round(6).tolist() == truth.loc[truth["group"] == ORGANISATION_GROUP, "value"].round(6).tolist()
+
+
+def test_the_answers_keep_the_files_own_questions_on_the_same_scale(window):
+    page = _show(window, window.lens_pages["trust"])
+    local = [m.id for m in window.catalog.lenses["trust"]["measures"] if m.kind == "local"]
+    assert local  # the demo's own senior-manager questions
+    page.select("manager_encourages")
+    window.computer.wait()
+    drawn = list(dict.fromkeys(page.answers.chart.figures["measure"]))
+    assert drawn[0] == "manager_encourages" and set(local) <= set(drawn)
+
+
+def test_a_newly_chosen_question_never_shows_another_ones_answers_meanwhile(window):
+    page = _show(window, window.lens_pages["bullying"])
+    page.select("harassment_public")
+    window.computer.wait()
+    row = next(r for r in range(page.list.rowCount()) if page.list.item(r, 0).data(256) == "equal_career_progression")
+    page.list.selectRow(row)  # drawn at once from what is there; its answers are being worked out
+    assert page.measure == "equal_career_progression"
+    drawn = page.answers.chart.figures
+    assert drawn.empty or list(drawn["measure"])[0] == "equal_career_progression"
+    assert page.answers.chart.message or list(drawn["measure"])[0] == "equal_career_progression"
+    window.computer.wait()
+    assert list(dict.fromkeys(page.answers.chart.figures["measure"]))[0] == "equal_career_progression"
+
+
+def test_the_first_organisation_hint_goes_once_the_user_chooses(qtbot):
+    from explorer.ui.main import MainWindow
+
+    w = MainWindow(str(demo_files()["benchmark_xlsx"]))
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.session is not None, timeout=60000)
+    w.tabs.setCurrentWidget(w.organisations)
+    w.computer.wait()
+    assert "the first in the file" in w.selection.text()
+    w.panel.organisation.activated.emit(w.panel.organisation.currentIndex())  # the user picks the one shown
+    w.computer.wait()
+    assert "the first in the file" not in w.selection.text()
+    w.close()

@@ -216,6 +216,7 @@ class MainWindow(QMainWindow):
         body.setContentsMargins(4, 4, 4, 4)
         self.panel = FilterPanel(page)
         self.panel.changed.connect(self.view_changed)
+        self.panel.organisation.activated.connect(self._organisation_chosen)
         self.panel.year_changed.connect(lambda _: self.refresh(immediate=True))  # answer shares are per year
         scroll = QScrollArea(page)
         scroll.setWidget(self.panel)
@@ -540,6 +541,12 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.refresh()
 
+    def _organisation_chosen(self) -> None:
+        """The user chose an organisation (even the one shown): it is theirs, no longer the first in the file."""
+        self.auto_organisation = None
+        if self.shown:
+            self.redraw()
+
     def undo(self) -> None:
         if self.session is not None and self.session.can_undo:
             self.panel.apply(self.session.undo())
@@ -608,7 +615,9 @@ class MainWindow(QMainWindow):
                 counts[s] = counts.get(s, 0) + 1
             scale = max(counts, key=counts.get)
         same = [m for m in items if scale_of[m] == scale]
-        return tuple(sorted(same, key=lambda m: m != measure))
+        # the file's own questions too: which share the scale is read from their answers (figures.same_scale)
+        own = [m.id for m in self.catalog.lenses.get(lens, {}).get("measures", []) if m.kind in ("local", "own")]
+        return tuple(sorted(same, key=lambda m: m != measure)) + tuple(own)
 
     def compare_by(self, column: str) -> None:
         """A page asked to compare by ``column`` (the WRES / WDES buttons): set it as the first column."""

@@ -136,7 +136,13 @@ class MeasureView(QWidget):
                                  "Choose a 'compare by' column on the left (for example Directorate) to see the "
                                  "groups side by side.")
         self.breakdown.set_table(*F.table("breakdown", groups, unit))
-        if options is not None:
+        if options is not None and options.spec.measures and options.spec.lens is None \
+                and m not in options.spec.measures and unit != "score":
+            # the answers of the newly chosen question are being worked out: never another question's meanwhile
+            self.answers.chart.show_message("Working out how people answered…")
+            self.answers.set_title(f"How people answered in {year}", "")
+            self.answers.set_table([], [])
+        elif options is not None:
             rows = F.answers(options, year, m)
             labels = {**dict(F.measures_in(options)), **labels}
             self.answers.chart.draw(rows, labels)

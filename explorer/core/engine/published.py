@@ -37,7 +37,7 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     group_name = str(ours["benchmark_group"].iloc[0])
     info = assemble.dataset_info(data)
     info["organisation"] = str(ours["org_name"].iloc[0]) or org_id
-    info["benchmark_group"] = group_name
+    info["benchmark_group"] = spec.benchmark_group or group_name  # the band's and the ranks' group
     ours = table[table["org_id"].astype(str) == org_id]
     by_measure = {m.id: m for m in measures}
     sel = ours[ours["measure"].astype(str).isin(list(by_measure))]
@@ -64,7 +64,7 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
         frame = benchmark_columns(frame, spec.with_(organisation=org_id, benchmark_group=spec.benchmark_group or group_name),
                                   bank, data,
                                   as_comparator=spec.comparator == "benchmark")
-        frame = ranks(frame, data, group_name, bank, spec.threshold, spec.local_rule)
+        frame = ranks(frame, data, spec.benchmark_group or group_name, bank, spec.threshold, spec.local_rule)
     frame["vintage"] = frame["_vintage"]
     frame = frame[frame["year"].isin(shown_years)]
     frame = assemble.order(published.drop_private(frame), measures)
