@@ -399,7 +399,8 @@ class LikertChart(Chart):
         item.getAxis("bottom").setTicks([ticks])
         self.axis_label("bottom", "share of answers" + (" (centred on the middle answer)" if centred else ""))
         if centred:
-            self.add(pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=1)))
+            # the centre line spans the bars only (a full-height line crossed the key above them)
+            self.add(pg.PlotDataItem([0, 0], [-0.5, len(measures) - 0.5], pen=pg.mkPen(P.NHS_TEXT, width=1)))
         if self._legend is None:  # one legend, refilled (a new one each time piled up on the plot)
             self._legend = pg.LegendItem(offset=(0, 0), labelTextColor=P.NHS_TEXT)
             self._legend.setParentItem(item.vb)
