@@ -145,6 +145,12 @@ class Chart(pg.PlotWidget):
         if not item.isVisible():
             item.setVisible(True)
 
+    def row_names(self, names: list[str], width: int, lines: int = 2) -> None:
+        """Name each bar row on the left axis, wrapped to fit its width (a wider label is dropped silently)."""
+        axis = self.getPlotItem().getAxis("left")
+        axis.setTicks([[(float(i), fit(n, width - 16, lines)) for i, n in enumerate(names)]])
+        axis.setWidth(width)
+
     def add(self, graphic) -> None:
         """Add an item for this drawing only (removed by the next :meth:`reset`)."""
         self.getPlotItem().addItem(graphic)
@@ -250,9 +256,7 @@ class BreakdownChart(Chart):
                                    labelOpts={"position": 0.02, "color": P.NHS_TEXT, "fill": (255, 255, 255, 220),
                                               "anchors": [(0.5, 0), (0.5, 0)]})
             self.add(line)
-        names = [fit(g, AXIS_BREAKDOWN - 16) for g in rows["group"].astype(str)]
-        item.getAxis("left").setTicks([list(zip(y, names))])
-        item.getAxis("left").setWidth(AXIS_BREAKDOWN)
+        self.row_names(rows["group"].astype(str).tolist(), AXIS_BREAKDOWN)
         if unit == "score":
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
         self.axis_label("bottom", ("% " if unit == "%" else "score 0-10 " if unit == "score" else "")
@@ -391,9 +395,7 @@ class LikertChart(Chart):
         for i, m in enumerate(measures):
             if withheld[i]:
                 self.text(f"withheld: {reasons.get(m, '')}", (left[i] if centred else 0), i, color=P.NHS_MID_GREY)
-        names = [fit(labels.get(m, m), AXIS_LIKERT - 16) for m in measures]
-        item.getAxis("left").setTicks([list(zip(y, names))])
-        item.getAxis("left").setWidth(AXIS_LIKERT)
+        self.row_names([labels.get(m, m) for m in measures], AXIS_LIKERT)
         low, high = (float(min(left.min(), -50)) - 2, float(max(start.max(), 50)) + 2) if centred else (0, 100)
         ticks = [(v, f"{abs(v):.0f}%") for v in range(-100, 101, 25) if low <= v <= high]
         item.getAxis("bottom").setTicks([ticks])
@@ -451,9 +453,7 @@ class DriversChart(Chart):
                 self.text(f"ρ = {values[i]:.2f}  n={F.format_n(row['n'])}", max(values[i], 0), i)
                 tip = f"{row['group']}: ρ = {values[i]:.2f} with {outcome} (n = {F.format_n(row['n'])} answered both)"
             self.add_tip(low, 1.0, i - 0.45, i + 0.45, tip)
-        names = [fit(g, AXIS_LIKERT - 16) for g in rows["group"].astype(str)]
-        item.getAxis("left").setTicks([list(zip(y, names))])
-        item.getAxis("left").setWidth(AXIS_LIKERT)
+        self.row_names(rows["group"].astype(str).tolist(), AXIS_LIKERT)
         self.axis_label("bottom", f"Spearman's ρ with {outcome} (0 = none, 1 = fully)")
         item.vb.setRange(xRange=(low, 1.0), yRange=(-0.8, len(rows) - 0.2), padding=0)
         self.set_rows_height(max(180, 60 + ROW_HEIGHT * len(rows)))
@@ -492,9 +492,7 @@ class RankChart(Chart):
             else:
                 self.text(F.format_value(values[i], unit), values[i], i)
             self.add_tip(0, limit, i - 0.45, i + 0.45, _tip(row, unit))
-        names = [fit(("◆ " if o else "") + g, AXIS_RANK - 16, 1) for g, o in zip(rows["group"].astype(str), ours)]
-        item.getAxis("left").setTicks([list(zip(y, names))])
-        item.getAxis("left").setWidth(AXIS_RANK)
+        self.row_names([("◆ " if o else "") + g for g, o in zip(rows["group"].astype(str), ours)], AXIS_RANK, 1)
         if unit == "score":
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
         self.axis_label("bottom", ("% " if unit == "%" else "score 0-10 " if unit == "score" else "")

@@ -99,38 +99,26 @@ class FilterPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        self.year = QComboBox(self)
-        self.year.setAccessibleName("Survey year")
-        self.year.setAccessibleDescription("The year the headline figures, breakdowns and answers are for.")
-        self.year.currentIndexChanged.connect(self._year_changed)
-        form.addRow("&Year", self.year)
-        self.by1 = QComboBox(self)
-        self.by1.setAccessibleName("Compare by")
-        self.by1.setAccessibleDescription("Show each group of this column side by side.")
-        self.by2 = QComboBox(self)
-        self.by2.setAccessibleName("and by")
-        self.by2.setAccessibleDescription("A second column to compare by (same family of columns only).")
-        self.by1.currentIndexChanged.connect(self._by1_changed)
-        self.by2.currentIndexChanged.connect(self._emit)
-        form.addRow("Compare &by", self.by1)
-        form.addRow("and b&y", self.by2)
-        self.comparator = QComboBox(self)
-        self.comparator.setAccessibleName("Compare with")
-        self.comparator.setAccessibleDescription("What each figure's change or difference is measured against.")
-        self.comparator.currentIndexChanged.connect(self._emit)
-        form.addRow("Compare &with", self.comparator)
-        self.organisation = QComboBox(self)
-        self.organisation.setAccessibleName("Your organisation")
-        self.organisation.setAccessibleDescription("Published data holds many organisations: the one whose results "
-                                                   "are shown and ranked.")
-        self.organisation.currentIndexChanged.connect(self._emit)
-        form.addRow("Your &organisation", self.organisation)
-        self.group = QComboBox(self)
-        self.group.setAccessibleName("Similar trusts")
-        self.group.setAccessibleDescription("The benchmarking group whose best, median and worst are drawn on "
-                                            "the trends and whose organisations are ranked.")
-        self.group.currentIndexChanged.connect(self._emit)
-        form.addRow("Similar &trusts", self.group)
+        def combo(label: str, name: str, description: str, slot) -> QComboBox:
+            box = QComboBox(self)
+            box.setAccessibleName(name)
+            box.setAccessibleDescription(description)
+            box.currentIndexChanged.connect(slot)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(10)
+            form.addRow(label, box)
+            return box
+
+        self.year = combo("&Year", "Survey year", "The year the headline figures, breakdowns and answers are for.",
+                          self._year_changed)
+        self.by1 = combo("Compare &by", "Compare by", "Show each group of this column side by side.", self._by1_changed)
+        self.by2 = combo("and b&y", "and by", "A second column to compare by (same family of columns only).", self._emit)
+        self.comparator = combo("Compare &with", "Compare with",
+                                "What each figure's change or difference is measured against.", self._emit)
+        self.organisation = combo("Your &organisation", "Your organisation", "Published data holds many organisations: "
+                                  "the one whose results are shown and ranked.", self._emit)
+        self.group = combo("Similar &trusts", "Similar trusts", "The benchmarking group whose best, median and worst "
+                           "are drawn on the trends and whose organisations are ranked.", self._emit)
         self.form = form
         layout.addLayout(form)
         self.weighted = QCheckBox("&Weighted (as the national figures)", self)
@@ -149,9 +137,6 @@ class FilterPanel(QWidget):
         self.rule.setWordWrap(True)
         self.rule.setObjectName("hint")
         layout.addWidget(self.rule)
-        for combo in (self.year, self.by1, self.by2, self.comparator, self.organisation, self.group):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(10)
         self.lists = QVBoxLayout()
         layout.addLayout(self.lists)
         layout.addStretch(1)

@@ -74,6 +74,16 @@ def _table(name: str, headers: list[str], parent) -> QTableWidget:
     return t
 
 
+def empty_label(page: str, parent) -> QLabel:
+    """The sentence a page shows when it has nothing to draw (hidden until it has one)."""
+    label = QLabel("", parent)
+    label.setWordWrap(True)
+    label.setObjectName("emptyReason")
+    label.setAccessibleName(f"Why the {page} page is empty")
+    label.hide()
+    return label
+
+
 def headline_cells(row) -> list[str]:
     unit = row["unit"]
     if row["suppressed"]:
@@ -200,11 +210,7 @@ class LensPage(QWidget):
             row.addStretch(1)
             outer.addLayout(row)
         self.split_columns: dict[str, str] = {}
-        self.empty = QLabel("", self)
-        self.empty.setWordWrap(True)
-        self.empty.setObjectName("emptyReason")
-        self.empty.setAccessibleName(f"Why the {LENS_TITLES[lens]} page is empty")
-        self.empty.hide()
+        self.empty = empty_label(LENS_TITLES[lens], self)
         outer.addWidget(self.empty)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         self.list = _table(f"{LENS_TITLES[lens]} measures", ["Measure", "Value", "n", "Change"], split)
@@ -348,10 +354,7 @@ class OverviewPage(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
-        self.empty = QLabel("", self)
-        self.empty.setWordWrap(True)
-        self.empty.setObjectName("emptyReason")
-        self.empty.hide()
+        self.empty = empty_label("Overview", self)
         outer.addWidget(self.empty)
         quick_title = QLabel("The questions asked first", self)
         quick_title.setObjectName("sectionTitle")

@@ -13,7 +13,7 @@ from explorer.core.results import Results
 from explorer.ui import figures as F
 from explorer.ui.cards import ChartCard
 from explorer.ui.charts import RankChart
-from explorer.ui.pages import MeasureView, _put, _table
+from explorer.ui.pages import MeasureView, _put, _table, empty_label
 
 
 def _codes(bank: QuestionBank | None, measure: str) -> str:
@@ -37,11 +37,7 @@ class _Browser(QWidget):
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         outer.addWidget(hint)
-        self.empty = QLabel("", self)
-        self.empty.setWordWrap(True)
-        self.empty.setObjectName("emptyReason")
-        self.empty.setAccessibleName(f"Why the {name} page is empty")
-        self.empty.hide()
+        self.empty = empty_label(name, self)
         outer.addWidget(self.empty)
         split = QSplitter(Qt.Orientation.Horizontal, self)
         left = QWidget(split)
