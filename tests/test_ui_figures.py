@@ -57,3 +57,18 @@ def test_breakdown_puts_shown_groups_by_value_then_withheld():
     assert shown["value"].is_monotonic_decreasing
     assert rows["suppressed"].tolist() == sorted(rows["suppressed"].tolist())  # withheld last
     assert "Research and Innovation" in set(rows[rows["suppressed"]]["group"])
+
+
+def test_answer_measures_are_the_chosen_questions_scale_and_the_files_own():
+    from explorer.core.session import Session
+
+    session = Session.open_demo()
+    catalog, bank = session.catalog(), session.bank
+    trust_local = [m.id for m in catalog.lenses["trust"]["measures"] if m.kind == "local"]
+    same = F.answer_measures(catalog, bank, "trust", "manager_encourages", 2025)
+    assert same[0] == "manager_encourages" and set(trust_local) <= set(same)
+    scale = bank.items["manager_encourages"].scale(2025).id
+    assert all(bank.items[m].scale(2025).id == scale for m in same if m in bank.items)
+    assert F.answer_measures(catalog, bank, "trust", trust_local[0], 2025) == ()  # its own options: the whole lens
+    on_score = F.answer_measures(catalog, bank, "bullying", "PP4_3", 2025)
+    assert "harassment_public" in on_score  # a score: the scale most of the lens's questions use

@@ -395,3 +395,26 @@ def test_the_first_organisation_hint_goes_once_the_user_chooses(qtbot):
     w.computer.wait()
     assert "the first in the file" not in w.selection.text()
     w.close()
+
+
+def test_mapping_a_protected_file_reads_it_off_the_ui_thread_after_asking_its_password(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from explorer.ui import mapping as M
+    from explorer.ui.main import MainWindow
+    from tests import readers_fixtures as fx
+
+    plain = fx.write_respondent_xlsx(tmp_path / "plain.xlsx")
+    locked = fx.encrypt_xlsx(plain, tmp_path / "locked.xlsx", "s3cret")
+    before = locked.read_bytes()
+    asked, shown = [], []
+    monkeypatch.setattr(MainWindow, "_ask_password", lambda self, path, wrong: asked.append(wrong) or "s3cret")
+    monkeypatch.setattr(M.MappingDialog, "exec", lambda self: shown.append(self.names()) or QDialog.DialogCode.Rejected)
+    w = MainWindow(None)
+    qtbot.addWidget(w)
+    w.open_with_mapping(str(locked))
+    assert w._worker is not None  # read in a worker, not on the UI thread
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    assert asked == [False] and "q9a" in shown[0]  # asked once, then its header row is offered
+    assert "cancelled" in w.status.text().lower() and locked.read_bytes() == before
+    w.close()

@@ -90,10 +90,6 @@ def measures_in(results: Results) -> list[tuple[str, str]]:
     return _cached(results, "measures", make)
 
 
-def _main_rows(results: Results, measure: str) -> pd.DataFrame:
-    return _take(results, _main_positions(results, measure))
-
-
 def headline(results: Results, year: int) -> pd.DataFrame:
     """Per measure, the organisation (or the filtered selection) row of ``year``."""
     return _cached(results, f"headline:{year}", lambda: _headline(results, year))
@@ -185,15 +181,13 @@ def is_special(option: str) -> bool:
     return str(option).strip().lower() in SPECIAL_OPTIONS
 
 
-def likert(results: Results, year: int, measures: list[str] | None = None) -> pd.DataFrame:
+def likert(results: Results, year: int) -> pd.DataFrame:
     """Answer shares (options rows) of the organisation/selection in ``year``, for ``measures``
     (default: all), with the questions in the engine's order and options in the scale's order."""
     a = _arrays(results)
     if not len(results.table):
         return results.table
     keep = (a["statistic"] == "options") & (a["group"] == ORGANISATION_GROUP) & (a["year"] == year)
-    if measures is not None:
-        keep &= np.isin(a["measure"], list(measures))
     return _take(results, np.flatnonzero(keep)).reset_index(drop=True)
 
 
@@ -210,6 +204,27 @@ def answers(options: Results, year: int, measure: str) -> pd.DataFrame:
         rank = np.array([order[m] for m in opts["measure"].to_numpy()[where]])
         return opts.iloc[where[np.argsort(rank, kind="stable")]]
     return _cached(options, f"answers:{year}:{measure}", make)
+
+
+def answer_measures(catalog, bank, lens: str, measure: str | None, year: int) -> tuple[str, ...]:
+    """Which questions' answer shares a lens page needs for ``measure`` in ``year``: the lens's bank
+    questions on its scale (itself first; for a score, the scale most of them use) and the file's own
+    questions (which of those share it is read from their answers, :func:`same_scale`). Empty: all
+    of the lens (a question of the file's own is chosen, or the lens has no bank question)."""
+    lens_measures = catalog.lenses.get(lens, {}).get("measures", [])
+    items = [m.id for m in lens_measures if m.kind == "item" and m.id in bank.items and bank.items[m.id].asked_in(year)]
+    if not items or (measure is not None and measure not in items and measure not in bank.scores):
+        return ()
+    scale_of = {m: bank.items[m].scale(year).id for m in items}
+    if measure in scale_of:
+        scale = scale_of[measure]
+    else:
+        counts: dict[str, int] = {}
+        for s in scale_of.values():
+            counts[s] = counts.get(s, 0) + 1
+        scale = max(counts, key=counts.get)
+    same = sorted((m for m in items if scale_of[m] == scale), key=lambda m: m != measure)
+    return tuple(same) + tuple(m.id for m in lens_measures if m.kind in ("local", "own"))
 
 
 def same_scale(options_rows: pd.DataFrame, measure: str) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QMainWindow,
+    QApplication, QDialog, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QMainWindow,
     QMessageBox, QProgressBar, QPushButton, QScrollArea, QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -21,6 +21,7 @@ from explorer import APP_NAME, __version__
 from explorer.core.session import Session
 from explorer.core.surveydata import SurveyData
 from explorer.core.viewspec import SpecError
+from explorer.ui import figures as F
 from explorer.ui import palette as P
 from explorer.ui.compute import Computer
 from explorer.ui.filterpanel import FilterPanel
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self.catalog = None
         self._benchmark_file: str | None = None
         self._mapping = None
+        self._mapping_for: tuple | None = None  # (file, reason, password) while its first rows are read
         self.remember_files = True  # the screenshots command opens files without making them "recent"
         self.setStyleSheet(STYLE)
 
@@ -465,23 +467,20 @@ class MainWindow(QMainWindow):
 
         self._finish()
         file = self._file
-        benchmark = getattr(self, "_benchmark_file", None)
-        self._benchmark_file = None
-        if benchmark and isinstance(error, (PasswordRequired, WrongPassword)):
-            password, ok = QInputDialog.getText(self, APP_NAME, f"{Path(benchmark).name} is password-protected. "
-                                                "Password:", QLineEdit.EchoMode.Password)
-            if ok and password:
-                self.start_benchmark(benchmark, password)
-            return
-        if file and isinstance(error, (PasswordRequired, WrongPassword)):
-            prompt = f"{Path(file).name} is password-protected. Password:"
-            if isinstance(error, WrongPassword):
-                prompt = f"That password is not correct. Password for {Path(file).name}:"
-            password, ok = QInputDialog.getText(self, APP_NAME, prompt, QLineEdit.EchoMode.Password)
-            if ok and password:
-                self.start_loading(file, password=password, year=self._year, mapping=self._mapping)
-            else:
+        benchmark, self._benchmark_file = self._benchmark_file, None
+        mapping_for, self._mapping_for = self._mapping_for, None
+        locked = isinstance(error, (PasswordRequired, WrongPassword))
+        if locked and (benchmark or mapping_for or file):
+            path = benchmark or (mapping_for[0] if mapping_for else file)
+            password = self._ask_password(path, isinstance(error, WrongPassword))
+            if password is None:
                 self.status.setText("Opening cancelled.")
+            elif benchmark:
+                self.start_benchmark(benchmark, password)
+            elif mapping_for:
+                self.open_with_mapping(mapping_for[0], reason=mapping_for[1], password=password)
+            else:
+                self.start_loading(file, password=password, year=self._year, mapping=self._mapping)
             return
         if file and isinstance(error, YearUnknown):
             year, ok = QInputDialog.getInt(self, APP_NAME, f"Which survey year does {Path(file).name} hold?",
@@ -501,6 +500,12 @@ class MainWindow(QMainWindow):
             return
         QMessageBox.warning(self, APP_NAME, message)
 
+    def _ask_password(self, path: str, wrong: bool) -> str | None:
+        prompt = (f"That password is not correct. Password for {Path(path).name}:" if wrong
+                  else f"{Path(path).name} is password-protected. Password:")
+        password, ok = QInputDialog.getText(self, APP_NAME, prompt, QLineEdit.EchoMode.Password)
+        return password if ok and password else None
+
     def offer_mapping(self, message: str) -> bool:
         """The reader's sentence, with a way on: map the columns (True) or close (False)."""
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, QMessageBox.StandardButton.Close, self)
@@ -509,23 +514,38 @@ class MainWindow(QMainWindow):
         box.exec()
         return box.clickedButton() is mapping_button
 
-    def open_with_mapping(self, file: str | None = None, reason: str = "") -> None:
-        """Open a file with the column-mapping dialog (pre-filled from what the reader recognises)."""
-        from explorer.core.questionbank import load_bank
-        from explorer.ui.mapping import ask_mapping
+    def open_with_mapping(self, file: str | None = None, reason: str = "", password: str | None = None) -> None:
+        """Open a file with the column-mapping dialog (pre-filled from what the reader recognises); its
+        first rows are read in a worker, as any file is."""
+        from explorer.ui.mapping import read_for_mapping
 
         if file is None:
             file, _ = QFileDialog.getOpenFileName(self, "Open staff survey results with a column mapping", "", FILE_TYPES)
             if not file:
                 return
-        bank = self.session.bank if self.session is not None else load_bank()
-        chosen = ask_mapping(self, file, bank, reason, password=self._password, year=self._year)
-        if chosen is not None:
-            mapping, password = chosen
+        if self._worker is not None:
+            return
+        self._file, self._mapping_for = None, (file, reason, password)
+        bank = self.session.bank if self.session is not None else None
+        self._run(Worker(read_for_mapping, file, password, bank), self._on_head_read,
+                  f"Reading the first rows of {Path(file).name}")
+
+    def _on_head_read(self, outcome: tuple) -> None:
+        from explorer.ui.mapping import MappingDialog
+
+        self._finish()
+        (file, reason, password), self._mapping_for = self._mapping_for, None
+        heads, bank = outcome
+        dialog = MappingDialog(file, bank, heads, reason, self, year=self._year or 2025)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            mapping = dialog.mapping()
             self.start_loading(file, password=password, year=mapping.year, mapping=mapping)
+        else:
+            self.status.setText("Opening cancelled.")
 
     def _on_cancelled(self) -> None:
         self._finish()
+        self._mapping_for = self._benchmark_file = None
         self.status.setText("Opening cancelled" + (f"; still showing {self.title.text()}." if self.session else "."))
 
     # ------------------------------------------------------------------ views
@@ -588,36 +608,13 @@ class MainWindow(QMainWindow):
         # one's scale (the chart shows those): computing just them keeps a click quick
         options = main.with_(breakdown=(), statistics=("options",), comparator="none", years=one_year)
         if isinstance(page, LensPage) and year is not None:
-            same = self._same_scale(page.lens, page.measure, year)
+            same = F.answer_measures(self.catalog, self.session.bank, page.lens, page.measure, year)
             if same:
                 options = options.with_(lens=None, measures=same)
         jobs = {"main": main, "options": options}
         if isinstance(page, LensPage) and page.wants_drivers():
             jobs["drivers"] = main.with_(breakdown=(), statistics=("drivers",), comparator="none", years=one_year)
         return jobs
-
-    def _same_scale(self, lens: str, measure: str | None, year: int) -> tuple[str, ...]:
-        """The lens's questions answered on ``measure``'s scale in ``year`` (itself first); for a score
-        or a question of the file's own, the scale most of the lens's questions use. Empty: all."""
-        bank = self.session.bank
-        items = [m.id for m in self.catalog.lenses.get(lens, {}).get("measures", [])
-                 if m.kind == "item" and m.id in bank.items and bank.items[m.id].asked_in(year)]
-        if not items:
-            return ()
-        scale_of = {m: bank.items[m].scale(year).id for m in items}
-        if measure in scale_of:
-            scale = scale_of[measure]
-        else:
-            if measure is not None and measure not in bank.scores:
-                return ()  # a local question: its own options, with every other of the lens
-            counts: dict[str, int] = {}
-            for s in scale_of.values():
-                counts[s] = counts.get(s, 0) + 1
-            scale = max(counts, key=counts.get)
-        same = [m for m in items if scale_of[m] == scale]
-        # the file's own questions too: which share the scale is read from their answers (figures.same_scale)
-        own = [m.id for m in self.catalog.lenses.get(lens, {}).get("measures", []) if m.kind in ("local", "own")]
-        return tuple(sorted(same, key=lambda m: m != measure)) + tuple(own)
 
     def compare_by(self, column: str) -> None:
         """A page asked to compare by ``column`` (the WRES / WDES buttons): set it as the first column."""

@@ -3,8 +3,8 @@ user says so — which sheet, which row names the columns, the survey year, and 
 (a survey question and which one, a breakdown, a local question, the weight, an id, or ignore).
 
 Pre-filled from what the reader recognises (question codes and wording of that year); savable as
-the same JSON ``--mapping`` reads, and reusable next year (Load…). Reading the first rows happens
-here; the file is opened read-only and never changed.
+the same JSON ``--mapping`` reads, and reusable next year (Load…). The first rows are read in a
+worker (:func:`read_for_mapping`); the file is opened read-only and never changed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from explorer.core.questionbank import QuestionBank
 from explorer.readers.columns import looks_like_question_header, match_column
-from explorer.readers.errors import PasswordRequired, ReadError, WrongPassword
 from explorer.readers.grid import find_header_row
 from explorer.readers.mapping import ColumnMapping, MappingError
 from explorer.readers.source import open_source
@@ -286,24 +285,10 @@ class MappingDialog(QDialog):
         return True
 
 
-def ask_mapping(parent, path: str, bank: QuestionBank, reason: str = "", password: str | None = None,
-                year: int | None = None) -> tuple[ColumnMapping, str | None] | None:
-    """Show the dialog for ``path``: the mapping chosen and the password that opened the file, or
-    None (cancelled, or the file unreadable). A protected workbook's password is asked for."""
-    from PySide6.QtWidgets import QInputDialog
+def read_for_mapping(path: str, password: str | None, bank: QuestionBank | None, progress=None) -> tuple:
+    """Runs in a worker: the first rows of ``path`` and the question bank the dialog matches them with."""
+    from explorer.core.questionbank import load_bank
 
-    while True:
-        try:
-            heads = read_head(path, password)
-            break
-        except (PasswordRequired, WrongPassword) as exc:
-            prompt = (f"That password is not correct. Password for {Path(path).name}:" if isinstance(exc, WrongPassword)
-                      else f"{Path(path).name} is password-protected. Password:")
-            password, ok = QInputDialog.getText(parent, "Column mapping", prompt, QLineEdit.EchoMode.Password)
-            if not ok or not password:
-                return None
-        except ReadError as exc:
-            QMessageBox.warning(parent, "Column mapping", str(exc))
-            return None
-    dialog = MappingDialog(path, bank, heads, reason, parent, year=year or 2025)
-    return (dialog.mapping(), password) if dialog.exec() == QDialog.DialogCode.Accepted else None
+    if progress is not None:
+        progress(0.1, f"Reading the first rows of {Path(path).name}")
+    return read_head(path, password), bank or load_bank()
