@@ -345,3 +345,26 @@ def test_the_keyboard_reaches_filters_pages_lists_charts_and_their_tables(window
     window.tabs.setCurrentIndex(0)
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentWidget() is page
+
+
+def test_the_header_fits_its_wrapped_text_at_any_width(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    window.show()
+    qtbot.waitExposed(window)
+    _page(window, "bullying")
+    _tick(window, "Directorate", *[window.panel.columns["Directorate"].list.item(i).data(256)
+                                   for i in range(window.panel.columns["Directorate"].list.count())][:5])
+    _tick(window, "Staff group", *[window.panel.columns["Staff group"].list.item(i).data(256) for i in range(6)])
+    window.resize(900, 700)  # narrow: the long selection wraps
+    QApplication.processEvents()
+    label = window.selection
+    assert label.heightForWidth(label.width()) > label.fontMetrics().height() * 1.5, "the text should wrap here"
+    for w in (window.title, window.selection, window.withheld):  # every line of the header is on screen
+        assert w.isVisible()
+        assert w.geometry().bottom() <= window.header.contentsRect().bottom()
+        assert w.height() >= (w.heightForWidth(w.width()) if w.wordWrap() else w.sizeHint().height()) - 1
+    height = window.header.height()
+    window.resize(1366, 768)
+    QApplication.processEvents()
+    assert window.header.height() < height  # wider: fewer lines, and the charts get the room back

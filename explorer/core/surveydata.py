@@ -94,8 +94,13 @@ class SurveyData:
         from explorer.core.unverified import load_unverified
 
         minimum = load_unverified().minimum_base
-        counts = self.respondents["year"].value_counts()
-        return {int(y): (int(counts[y]) if counts[y] >= minimum else None) for y in sorted(counts.index)}
+        key = (id(self.respondents), len(self.respondents), minimum)
+        cached = self.__dict__.get("_by_year")
+        if cached is None or cached[0] != key:  # asked at every computation: counted once per table
+            counts = self.respondents["year"].value_counts()
+            cached = (key, {int(y): (int(counts[y]) if counts[y] >= minimum else None) for y in sorted(counts.index)})
+            self.__dict__["_by_year"] = cached
+        return dict(cached[1])
 
     @property
     def has_weights(self) -> bool:

@@ -28,15 +28,39 @@ class DataTable(QTableWidget):
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
         self.setTabKeyNavigation(False)
-        self.headers: list[str] = []
-        self.rows: list[list] = []
+        self._headers: list[str] = []
+        self._rows: list[list] = []
+        self._source = None
 
     def fill(self, headers: list[str], rows: list[list], now: bool = True) -> None:
         """Keep the figures; build the widget's items now or when first shown (drawing stays fast)."""
-        self.headers, self.rows = headers, rows
+        self._headers, self._rows, self._source = headers, rows, None
         self._stale = True
         if now or self.isVisible():
             self._build()
+
+    def fill_later(self, source) -> None:
+        """Keep how to make the figures (``source() -> (headers, rows)``): they are made when the table
+        is shown, copied or read, not at every redraw of a chart whose table is hidden."""
+        self._source = source
+        self._stale = True
+        if self.isVisible():
+            self._build()
+
+    def _resolve(self) -> None:
+        if self._source is not None:
+            source, self._source = self._source, None
+            self._headers, self._rows = source()
+
+    @property
+    def headers(self) -> list[str]:
+        self._resolve()
+        return self._headers
+
+    @property
+    def rows(self) -> list[list]:
+        self._resolve()
+        return self._rows
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if getattr(self, "_stale", False):
@@ -126,6 +150,14 @@ class ChartCard(QFrame):
     def set_table(self, headers: list[str], rows: list[list]) -> None:
         self.table.fill(headers, rows, now=False)
         self.copy_table_button.setEnabled(bool(rows))
+
+    def set_table_of(self, kind: str, rows, unit: str, labels: dict[str, str] | None = None) -> None:
+        """The table of ``rows`` (a Results slice), made only when it is shown, copied or read."""
+        if rows is None or rows.empty:
+            self.set_table([], [])
+            return
+        self.table.fill_later(lambda: F.table(kind, rows, unit, labels))
+        self.copy_table_button.setEnabled(True)
 
     def toggle_table(self) -> None:
         showing = self.stack.currentWidget() is self.table

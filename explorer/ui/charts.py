@@ -67,7 +67,6 @@ class Chart(pg.PlotWidget):
         self._figures: tuple = ("", None)
         self.message = ""
         self._tips: list[tuple[float, float, float, float, str]] = []
-        self._added: list = []
         self._texts: list[pg.TextItem] = []
         self._used = 0
         self._bars: list[pg.BarGraphItem] = []
@@ -77,6 +76,9 @@ class Chart(pg.PlotWidget):
         self._axis_labels: dict[str, str] = {}
         self._label_state: dict[int, tuple] = {}
         self._legend: pg.LegendItem | None = None
+        self._kept: dict[str, object] = {}  # items made once and shown or hidden by each drawing
+        self._kept_used: set[str] = set()
+        self._inverted = False
         self._bold = QFont()
         self._bold.setBold(True)
         self.scene().sigMouseMoved.connect(self._hover)
@@ -101,6 +103,12 @@ class Chart(pg.PlotWidget):
         for bars in self._bars[self._bars_used: self._shown_bars]:
             bars.setVisible(False)
         self._shown_bars = self._bars_used
+        for name, kept in self._kept.items():
+            if name not in self._kept_used and kept.isVisible():
+                kept.setVisible(False)
+        vb = self.getPlotItem().vb
+        if vb.yInverted() != self._inverted:  # set only when it changes (each setting re-lays the view out)
+            vb.invertY(self._inverted)
 
     def axis_label(self, side: str, text: str) -> None:
         """An axis's label, set only when it changes (each setting re-lays the axis out)."""
@@ -112,18 +120,16 @@ class Chart(pg.PlotWidget):
         """Remove what the last drawing added. Text labels are kept in a pool and reused (making and
         adding a pyqtgraph item costs far more than moving one): a redraw must take milliseconds."""
         item = self.getPlotItem()
-        for added in self._added:
-            item.removeItem(added)
-        self._added = []
         self._used = 0  # the pooled labels and bars are reused by the drawing; the rest hidden at its end
         self._bars_used = 0
+        self._kept_used = set()
         if self._legend is not None:
             self._legend.setVisible(False)
         item.getAxis("left").setTicks(None)
         item.getAxis("bottom").setTicks(None)
         item.showAxis("left")
         item.showAxis("bottom")
-        item.vb.invertY(False)
+        self._inverted = False  # rows top-down (bar charts ask for it); applied at the drawing's end
         self._tips = []
         self.message = ""
         self.setToolTip("")
@@ -151,10 +157,17 @@ class Chart(pg.PlotWidget):
         axis.setTicks([[(float(i), fit(n, width - 16, lines)) for i, n in enumerate(names)]])
         axis.setWidth(width)
 
-    def add(self, graphic) -> None:
-        """Add an item for this drawing only (removed by the next :meth:`reset`)."""
-        self.getPlotItem().addItem(graphic)
-        self._added.append(graphic)
+    def kept(self, name: str, make):
+        """An item made once (by ``make()``) and reused by every drawing that asks for it; hidden at the
+        end of a drawing that does not (making and adding a pyqtgraph item costs milliseconds)."""
+        if name not in self._kept:
+            self._kept[name] = make()
+            self.getPlotItem().addItem(self._kept[name])
+        item = self._kept[name]
+        self._kept_used.add(name)
+        if not item.isVisible():
+            item.setVisible(True)
+        return item
 
     def show_message(self, text: str) -> None:
         """Nothing to draw: say why, in the middle of the chart."""
@@ -228,7 +241,7 @@ class BreakdownChart(Chart):
             self.show_message("Choose a 'compare by' column to see the groups side by side.")
             return
         item = self.getPlotItem()
-        item.vb.invertY(True)
+        self._inverted = True
         values = rows["value"].astype(float).to_numpy(copy=True)
         withheld = rows["suppressed"].astype(bool).to_numpy()
         shown = ~withheld & ~np.isnan(values)
@@ -251,11 +264,13 @@ class BreakdownChart(Chart):
                 self.text(label, values[i], i)
             self.add_tip(0, limit, i - 0.45, i + 0.45, _tip(row, unit))
         if org_value is not None:
-            line = pg.InfiniteLine(pos=org_value, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=2, style=Qt.PenStyle.DashLine),
-                                   label=f"{organisation['group']} {F.format_value(org_value, unit)}",
-                                   labelOpts={"position": 0.02, "color": P.NHS_TEXT, "fill": (255, 255, 255, 220),
-                                              "anchors": [(0.5, 0), (0.5, 0)]})
-            self.add(line)
+            line = self.kept("organisation", lambda: pg.InfiniteLine(
+                pos=0, angle=90, pen=pg.mkPen(P.NHS_TEXT, width=2, style=Qt.PenStyle.DashLine), label="",
+                labelOpts={"position": 0.02, "color": P.NHS_TEXT, "fill": (255, 255, 255, 220),
+                           "anchors": [(0.5, 0), (0.5, 0)]}))
+            line.setPos(org_value)
+            text = f"{organisation['group']} {F.format_value(org_value, unit)}"
+            line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))  # a format string: a name's braces are text
         self.row_names(rows["group"].astype(str).tolist(), AXIS_BREAKDOWN)
         if unit == "score":
             item.getAxis("bottom").setTicks([[(v, str(v)) for v in range(0, 11, 2)]])
@@ -352,7 +367,7 @@ class LikertChart(Chart):
             self.show_message("No answer distribution to show for these questions.")
             return
         item = self.getPlotItem()
-        item.vb.invertY(True)
+        self._inverted = True
         measures = list(dict.fromkeys(rows["measure"].astype(str)))
         options = tuple(dict.fromkeys(rows["option"].astype(str)))
         ordinary = [o for o in options if not F.is_special(o)]
@@ -402,7 +417,8 @@ class LikertChart(Chart):
         self.axis_label("bottom", "share of answers" + (" (centred on the middle answer)" if centred else ""))
         if centred:
             # the centre line spans the bars only (a full-height line crossed the key above them)
-            self.add(pg.PlotDataItem([0, 0], [-0.5, len(measures) - 0.5], pen=pg.mkPen(P.NHS_TEXT, width=1)))
+            centre = self.kept("centre", lambda: pg.PlotDataItem(pen=pg.mkPen(P.NHS_TEXT, width=1)))
+            centre.setData([0, 0], [-0.5, len(measures) - 0.5])
         if self._legend is None:  # one legend, refilled (a new one each time piled up on the plot)
             self._legend = pg.LegendItem(offset=(0, 0), labelTextColor=P.NHS_TEXT)
             self._legend.setParentItem(item.vb)
@@ -436,7 +452,7 @@ class DriversChart(Chart):
             self.show_message("No item can be set beside the outcome for this selection.")
             return
         item = self.getPlotItem()
-        item.vb.invertY(True)
+        self._inverted = True
         values = rows["value"].astype(float).to_numpy(copy=True)
         withheld = rows["suppressed"].astype(bool).to_numpy() | np.isnan(values)
         y = np.arange(len(rows), dtype=float)
@@ -473,7 +489,7 @@ class RankChart(Chart):
             self.show_message("No organisation has a figure for this measure in this year.")
             return
         item = self.getPlotItem()
-        item.vb.invertY(True)
+        self._inverted = True
         values = rows["value"].astype(float).to_numpy(copy=True)
         withheld = rows["suppressed"].astype(bool).to_numpy() | np.isnan(values)
         ours = rows["ours"].astype(bool).to_numpy() if "ours" in rows else np.zeros(len(rows), dtype=bool)

@@ -205,9 +205,13 @@ class MainWindow(QMainWindow):
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
         self.busy.setAccessibleName("Working out the figures")
+        policy = self.busy.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # showing it must not re-wrap the header's text
+        self.busy.setSizePolicy(policy)
         self.busy.hide()
         row.addWidget(self.busy)
         outer.addWidget(header)
+        self.header = header
         self.banner = QLabel("", page)
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -423,8 +427,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.data = data = session.data
         self.shown = {}  # nothing of the previous dataset may be drawn again, nor said in the header
-        self.selection.setText("Working out the figures…")
-        self.withheld.setText("")
+        self._say("Working out the figures…", "")
         self.auto_organisation = None
         self.computer = Computer(session, self)
         self.computer.ready.connect(self._on_ready)
@@ -631,8 +634,7 @@ class MainWindow(QMainWindow):
             reason = ("Ranking organisations needs published figures: open the official benchmark workbook "
                       "(File → Open a benchmark workbook…).")
             self.organisations.show_unavailable(reason)
-            self.selection.setText(f"Organisations · {reason}")
-            self.withheld.setText("")
+            self._say(f"Organisations · {reason}", "")
             return
         jobs = self.jobs()
         if not jobs:
@@ -651,8 +653,7 @@ class MainWindow(QMainWindow):
         self.busy.hide()
         if self.tabs.currentWidget() is self.organisations:  # said on the page, not in a box at every visit
             self.organisations.show_unavailable(message)
-            self.selection.setText(f"Organisations · {message}")
-            self.withheld.setText("")
+            self._say(f"Organisations · {message}", "")
             return
         QMessageBox.warning(self, APP_NAME, message)
 
@@ -676,8 +677,36 @@ class MainWindow(QMainWindow):
         else:
             return
         words, withheld = self.selection_words(year)
+        self._say(words, withheld)
+
+    def _say(self, words: str, withheld: str) -> None:
+        """The header's two lines: what is shown, and what is withheld and why."""
         self.selection.setText(words)
         self.withheld.setText(withheld)
+        self._fit_header()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if hasattr(self, "header"):
+            self._fit_header()
+
+    def _fit_header(self) -> None:
+        """Give the header exactly the height its wrapped text needs, set once per change: left to the
+        layouts, word-wrapped labels settle over two passes and the whole window below (every chart)
+        was laid out and painted twice at each click."""
+        layout = self.header.layout()
+        margins = layout.contentsMargins()
+        width = self.header.width() - margins.left() - margins.right() - self.busy.sizeHint().width() - layout.spacing()
+        if width <= 0:
+            return
+        for label in (self.selection, self.withheld):
+            if label.isHidden() == bool(label.text()):
+                label.setVisible(bool(label.text()))  # an empty label would still take a line
+        labels = [w for w in (self.title, self.selection, self.withheld) if w.text()]
+        height = sum(w.heightForWidth(width) if w.wordWrap() else w.sizeHint().height() for w in labels)
+        height += margins.top() + margins.bottom() + layout.itemAt(0).layout().spacing() * max(0, len(labels) - 1)
+        if height != self.header.height() or self.header.minimumHeight() != height:
+            self.header.setFixedHeight(height)
 
     def selection_words(self, year: int) -> tuple[str, str]:
         """The header: the selection in words, n, weighting, and what is withheld and why."""

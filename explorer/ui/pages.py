@@ -135,7 +135,7 @@ class MeasureView(QWidget):
             band = f"; shaded: best to worst of {group} (whole organisations, as published), dashed: their median"
         self.trend.chart.draw(rows, unit, lower)
         self.trend.set_title(f"{label}: trend", f"{what}, {better}; {weighted}{band}; each year's n in the table")
-        self.trend.set_table(*F.table("trend", rows, unit))
+        self.trend.set_table_of("trend", rows, unit)
         org = rows[rows["year"] == year]
         groups = F.breakdown(r, m, year)
         by = " and ".join(r.spec.breakdown) if r.spec.breakdown else ""
@@ -145,7 +145,7 @@ class MeasureView(QWidget):
                                  "of the organisation" if by else
                                  "Choose a 'compare by' column on the left (for example Directorate) to see the "
                                  "groups side by side.")
-        self.breakdown.set_table(*F.table("breakdown", groups, unit))
+        self.breakdown.set_table_of("breakdown", groups, unit)
         if options is not None and options.spec.measures and options.spec.lens is None \
                 and m not in options.spec.measures and unit != "score":
             # the answers of the newly chosen question are being worked out: never another question's meanwhile
@@ -160,7 +160,7 @@ class MeasureView(QWidget):
             self.answers.set_title(f"How people answered in {year}" + (f" — {labels.get(m, m)} and questions on the "
                                                                       "same scale" if mine else ""),
                                    "share of each answer; unweighted counts in the table")
-            self.answers.set_table(*F.table("answers", rows, "%", labels))
+            self.answers.set_table_of("answers", rows, "%", labels)
         else:
             self.answers.chart.show_message("Answer distributions are not available for this data.")
             self.answers.set_table([], [])
@@ -282,7 +282,7 @@ class LensPage(QWidget):
                                "Spearman's ρ between each item and the engagement score, among people who answered "
                                "both; unweighted. Association is not causation: an item high here may share causes "
                                "with engagement, and changing it will not necessarily change engagement.")
-        self.drivers.set_table(*F.table("drivers", rows, ""))
+        self.drivers.set_table_of("drivers", rows, "")
 
     def show_results(self, results: Results, options: Results | None, year: int, threshold: int) -> None:
         self.results, self.options, self.year, self.threshold = results, options, year, threshold

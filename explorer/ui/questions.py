@@ -236,4 +236,4 @@ class OrganisationsPage(_Browser):
         self.ranking.set_title(f"{label}: {group}, {self.year}{where}",
                                f"{order}; published figures, {weighting}; organisations with fewer than "
                                f"{self.results.spec.threshold} responses are withheld and not ranked")
-        self.ranking.set_table(*F.table("league", rows, unit))
+        self.ranking.set_table_of("league", rows, unit)

@@ -73,10 +73,11 @@ def order(table: pd.DataFrame, measures: list[MeasureDef], keep: tuple[str, ...]
     groups in their categories' order (combined groups last), options in scale order, drivers by rank."""
     if table.empty:
         return pd.DataFrame(columns=list(COLUMNS))
-    position = {m.id: i for i, m in enumerate(measures)}
-    t = table.reset_index(drop=True)
-    m = t["measure"].map(position).fillna(len(position)).to_numpy()
-    s = t["statistic"].map(STAT_ORDER).fillna(9).to_numpy()
+    t = table
+    m = pd.Index([x.id for x in measures]).get_indexer(t["measure"].to_numpy(dtype=object))
+    m = np.where(m < 0, len(measures), m)
+    s = pd.Index(list(STAT_ORDER)).get_indexer(t["statistic"].to_numpy(dtype=object))
+    s = np.where(s < 0, 9, np.asarray(list(STAT_ORDER.values()))[np.maximum(s, 0)])
     total = t["_total"].astype(bool).to_numpy() if "_total" in t.columns else (t["group"] == ORGANISATION_GROUP).to_numpy()
     g1 = t["_g1"].fillna(-1).to_numpy(dtype=float) if "_g1" in t.columns else np.zeros(len(t))
     g2 = t["_g2"].fillna(-1).to_numpy(dtype=float) if "_g2" in t.columns else np.zeros(len(t))
@@ -85,11 +86,11 @@ def order(table: pd.DataFrame, measures: list[MeasureDef], keep: tuple[str, ...]
     rank = np.where(t["statistic"].to_numpy() == "drivers", rank, 0.0)
     sequence = np.arange(len(t))  # chunks come in scale order: keep it among equals
     index = np.lexsort((sequence, rank, group, g2, g1, ~total, t["year"].to_numpy(), s, m))
-    t = t.iloc[index]
     missing = [c for c in COLUMNS if c not in t.columns]
     if missing:
         t = pd.concat([t, pd.DataFrame({c: np.full(len(t), np.nan) for c in missing}, index=t.index)], axis=1)
-    return t[list(COLUMNS) + [c for c in keep if c in t.columns]].reset_index(drop=True)
+    t = t[list(COLUMNS) + [c for c in keep if c in t.columns]]  # the public columns first: one copy, not two
+    return t.take(index).reset_index(drop=True)
 
 
 def method_notes(spec: ViewSpec, weighted: bool, published: bool = False) -> list[str]:

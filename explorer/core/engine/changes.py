@@ -57,7 +57,7 @@ def lookup(keys: np.ndarray, years: np.ndarray, want_keys: np.ndarray, want_year
 
 
 def changes(table: pd.DataFrame, bank: QuestionBank, data_years: tuple[int, ...]) -> pd.DataFrame:
-    t = table.copy()
+    t = table  # not modified: the result is a new frame
     if t.empty:
         return t.assign(previous_year=np.nan, change=np.nan, significant=None, comparable=None)
     key, _ = unit_keys(t)

@@ -25,7 +25,7 @@ def comparators(table: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, benchma
                    pd.DataFrame(added, index=table.index)], axis=1)
     if t.empty:
         return t
-    if "_rest_n" in t.columns:
+    if "_rest_n" in t.columns and not t["_total"].to_numpy(dtype=bool).all():  # groups to set beside the rest
         t = _vs_rest(t, bank)
     if spec.comparator == "organisation":
         at = _organisation_row(t)
@@ -93,9 +93,9 @@ def benchmark_columns(t: pd.DataFrame, spec: ViewSpec, bank: QuestionBank, bench
         return t
     at = np.fromiter((where.get((m, y), -1) for m, y in zip(t["measure"].tolist(), t["year"].tolist())),
                      dtype=np.int64, count=len(t))
+    off = ~is_row.to_numpy() | t["suppressed"].to_numpy(dtype=bool)
     for col in BENCHMARK_COLUMNS:
-        t[col] = np.where(at >= 0, columns[col][np.maximum(at, 0)], np.nan)
-    t.loc[~is_row | t["suppressed"].astype(bool), list(BENCHMARK_COLUMNS)] = np.nan
+        t[col] = np.where((at >= 0) & ~off, columns[col][np.maximum(at, 0)], np.nan)
     if as_comparator:
         t["comparator_value"] = t["benchmark_median"]
         t["comparator_difference"] = t["value"] - t["benchmark_median"]
