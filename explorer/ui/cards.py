@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QToolButton, QVBoxLayout,
 )
 
-from explorer.ui import figures as F
+from explorer import figures as F
 from explorer.ui.charts import Chart
 
 PRINT_WIDTH_PX = 1654  # 300 dpi at A4 half width (140 mm)

@@ -1,4 +1,4 @@
-"""The three chart kinds, drawn with pyqtgraph from the frames of :mod:`explorer.ui.figures`.
+"""The three chart kinds, drawn with pyqtgraph from the frames of :mod:`explorer.figures`.
 
 Each chart keeps ``figures`` (one row per figure drawn, the screenshots CSV layout) and shows a
 sentence instead of axes when it has nothing to draw. Mouse zoom and the context menu are off (these
@@ -17,8 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QSizePolicy
 
-from explorer.ui import figures as F
-from explorer.ui import palette as P
+from explorer import figures as F
+from explorer import palette as P
 
 pg.setConfigOptions(antialias=True, background="w", foreground=P.NHS_TEXT)
 

@@ -21,8 +21,8 @@ from explorer import APP_NAME, __version__
 from explorer.core.session import Session
 from explorer.core.surveydata import SurveyData
 from explorer.core.viewspec import SpecError
-from explorer.ui import figures as F
-from explorer.ui import palette as P
+from explorer import figures as F
+from explorer import palette as P
 from explorer.ui.compute import Computer
 from explorer.ui.filterpanel import FilterPanel
 from explorer.ui.pages import LENS_TITLES, LensPage, OverviewPage

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.results import Results
-from explorer.ui import figures as F
+from explorer import figures as F
 from explorer.ui.cards import ChartCard
 from explorer.ui.charts import BreakdownChart, DriversChart, LikertChart, TrendChart
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QHeaderView, QLabel, QLineEdit, QScrollAre
 from explorer.core.catalog import Catalog
 from explorer.core.questionbank import QuestionBank
 from explorer.core.results import Results
-from explorer.ui import figures as F
+from explorer import figures as F
 from explorer.ui.cards import ChartCard
 from explorer.ui.charts import RankChart
 from explorer.ui.pages import MeasureView, _put, _table, empty_label

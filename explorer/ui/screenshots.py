@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from explorer.ui import figures as F
+from explorer import figures as F
 
 
 def _wait(app, window, timeout: float = 120.0) -> None:

@@ -1,8 +1,10 @@
-"""What each chart draws, taken from the engine's Results (Qt-free, so it is tested without a display).
+"""What each chart draws, taken from the engine's Results (Qt-free: used by the window and the
+board pack, and tested without a display).
 
-The window computes no statistic: these functions only choose rows of a Results table and put them
-in the order a chart draws them. Every chart's data table and the ``screenshots`` CSVs are made from
-the same frames, so what is drawn, what is tabled and what is exported cannot drift apart.
+Neither the window nor the export computes a statistic: these functions only choose rows of a Results
+table and put them in the order a chart draws them. The window's charts and tables, the
+``screenshots`` CSVs and the board pack's charts and tables are made from the same frames, so what is
+drawn, what is tabled and what is exported cannot drift apart.
 """
 
 from __future__ import annotations

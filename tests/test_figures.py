@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from explorer.ui import figures as F
-from explorer.ui import palette as P
+from explorer import figures as F
+from explorer import palette as P
 
 
 @pytest.mark.parametrize("deficiency", (None,) + P.DEFICIENCIES)
