@@ -87,10 +87,11 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
         _reading_options(parser)
         parser.add_argument("--save-mapping", metavar="M", help="save what was recognised as a column mapping (JSON) to edit and reuse")
-    elif name == "summary":
+    elif name in ("summary", "export"):
         parser.add_argument("file", metavar="FILE", nargs="?", help="a survey file (or use --demo)")
         parser.add_argument("--demo", action="store_true", help="use the built-in demo data")
-        parser.add_argument("--lens", choices=("trust", "bullying", "morale"), help="a lens's measures")
+        parser.add_argument("--lens", choices=("trust", "bullying", "morale"),
+                            help="a lens's measures" if name == "summary" else "only this lens (default: all three)")
         parser.add_argument("--measure", action="append", default=[], metavar="ID",
                             help="a measure by id (e.g. harassment_colleagues, PP7_2); repeatable")
         parser.add_argument("--year", action="append", default=[], type=int, metavar="Y", help="survey year; repeatable")
@@ -100,17 +101,28 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--threshold", type=int, metavar="N", help=f"suppression threshold (at least {_minimum()})")
         parser.add_argument("--weighted", action="store_true", help="use the file's weight column")
         parser.add_argument("--local-rule", action="store_true", help="also hide a %% with 3 or fewer positive or negative answers")
-        parser.add_argument("--options", action="store_true", help="include the full answer distribution")
-        parser.add_argument("--mean", action="store_true", help="include each question's mean answer code")
-        parser.add_argument("--drivers", action="store_true", help="rank line-manager and team items by association")
+        if name == "summary":
+            parser.add_argument("--options", action="store_true", help="include the full answer distribution")
+            parser.add_argument("--mean", action="store_true", help="include each question's mean answer code")
+            parser.add_argument("--drivers", action="store_true", help="rank line-manager and team items by association")
         parser.add_argument("--comparator", choices=("none", "organisation", "last_year", "benchmark"),
                             help="compare each figure with the organisation, last year (the default) or the benchmark")
         parser.add_argument("--benchmark", metavar="WORKBOOK", help="official benchmark workbook to compare with")
         parser.add_argument("--organisation", metavar="ORG", help="your org_id or name (published files with many organisations)")
         _reading_options(parser)
         parser.add_argument("--view", metavar="V.json", help="replay a saved view (with the data it was made from)")
-        parser.add_argument("--save-view", metavar="V.json", help="save this view (and which data it uses) to replay later")
-        parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        if name == "summary":
+            parser.add_argument("--save-view", metavar="V.json", help="save this view (and which data it uses) to replay later")
+            parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        else:
+            parser.add_argument("-o", "--out", metavar="PACK.xlsx", required=True, help="the workbook to write")
+            parser.add_argument("--csv", metavar="OUT.csv", help="also write every figure of the pack as CSV")
+            parser.add_argument("--marking", default="OFFICIAL", metavar="TEXT",
+                                help="protective marking on every page (default OFFICIAL)")
+            parser.add_argument("--title", default="", metavar="TEXT", help="the pack's title")
+            parser.add_argument("--author", default="", metavar="NAME", help="the author in the document properties")
+            parser.add_argument("--no-breakdowns", action="store_true",
+                                help="leave out the compare-by groups (charts and the Breakdowns sheet)")
     elif name == "screenshots":
         parser.add_argument("file", metavar="FILE", nargs="?", help="a survey file (or use --demo)")
         parser.add_argument("outdir", metavar="OUTDIR", help="folder for NN-page.png, NN-page.csv and index.json")
@@ -118,18 +130,7 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         parser.add_argument("--size", default="1366x768", metavar="WxH", help="window size (default 1366x768)")
         parser.add_argument("--scale", type=float, default=1.0, metavar="S", help="display scaling, e.g. 1.5")
         parser.add_argument("--view", metavar="V.json", help="a saved view to render (opens its data)")
-    elif name == "export":
-        parser.add_argument("file", metavar="FILE", nargs="?")
-        parser.add_argument("--demo", action="store_true")
-        parser.add_argument("--out", metavar="PACK.xlsx")
     return parser
-
-
-def _not_yet(name: str) -> Callable[[argparse.Namespace], int]:
-    def run(_args: argparse.Namespace) -> int:
-        raise UsageError(f"The '{name}' command is not available in this version of {APP_NAME} yet.")
-
-    return run
 
 
 def _read_password(path: str | None) -> str | None:
@@ -207,29 +208,25 @@ def _session(args: argparse.Namespace):
     return session, spec, warnings
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
-    import json
-
+def _view(args: argparse.Namespace, command: str, statistics: list[str]):
+    """The session and the ViewSpec a command's options describe (a saved view, changed by the
+    options given with it). Every problem is one sentence and exit code 2."""
     from explorer.core.filters import And, FilterError, parse_filter
     from explorer.core.viewspec import SpecError, ViewSpec
     from explorer.readers import MappingError, ReadError
 
     if args.demo and args.file:
-        raise UsageError(f"Give either FILE or --demo, not both (run '{PROG} summary --help' for usage).")
+        raise UsageError(f"Give either FILE or --demo, not both (run '{PROG} {command} --help' for usage).")
     if args.demo and (args.mapping or args.password_file):
         raise UsageError("--mapping and --password-file apply to a FILE, not to the demo.")
     if not (args.demo or args.file or args.view):
-        raise UsageError(f"Give FILE, --demo or --view V.json (run '{PROG} summary --help' for usage).")
-    if not args.view and not args.lens and not args.measure:
-        raise UsageError(f"Choose --lens trust|bullying|morale or at least one --measure (run '{PROG} summary --help').")
+        raise UsageError(f"Give FILE, --demo or --view V.json (run '{PROG} {command} --help' for usage).")
     session, saved, warnings = _session(args)
     if args.benchmark:
         try:
             session.open_benchmark(args.benchmark)
         except (ReadError, MappingError, SpecError) as exc:
             raise UsageError(str(exc)) from None
-    statistics = ["positive", "score"] + (["options"] if args.options else []) + (["mean"] if args.mean else []) \
-        + (["drivers"] if args.drivers else [])
     try:
         filters = [parse_filter(f) for f in args.filter]
         flt = (filters[0] if len(filters) == 1 else And(tuple(filters))) if filters else None
@@ -252,6 +249,23 @@ def cmd_summary(args: argparse.Namespace) -> int:
                 local_rule=args.local_rule, statistics=tuple(statistics), organisation=args.organisation,
             )
         spec = session.set_spec(spec)
+    except (SpecError, FilterError) as exc:
+        raise UsageError(str(exc)) from None
+    return session, spec, warnings
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    import json
+
+    from explorer.core.filters import FilterError
+    from explorer.core.viewspec import SpecError
+
+    if not args.view and not args.lens and not args.measure and (args.demo or args.file):
+        raise UsageError(f"Choose --lens trust|bullying|morale or at least one --measure (run '{PROG} summary --help').")
+    statistics = ["positive", "score"] + (["options"] if args.options else []) + (["mean"] if args.mean else []) \
+        + (["drivers"] if args.drivers else [])
+    session, spec, warnings = _view(args, "summary", statistics)
+    try:
         results = session.compute(spec)
     except (SpecError, FilterError) as exc:
         raise UsageError(str(exc)) from None
@@ -273,12 +287,31 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from explorer.core.filters import FilterError
+    from explorer.core.viewspec import LENSES, SpecError
+    from explorer.export import ExportError, PackOptions, gather, write_csv, write_pack
+
+    session, spec, warnings = _view(args, "export", ["positive", "score"])
+    try:
+        options = PackOptions(lenses=(args.lens,) if args.lens else LENSES, breakdowns=not args.no_breakdowns,
+                              marking=args.marking, title=args.title, author=args.author)
+        pack = gather(session, spec, options)
+        write_pack(pack, args.out)
+        if args.csv:
+            write_csv([part.results for part in pack.parts.values()], args.csv)
+    except (SpecError, FilterError, ExportError) as exc:
+        raise UsageError(str(exc)) from None
+    for warning in warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    charts = sum(len(part.charted) for part in pack.parts.values())
+    print(f"Wrote the board pack to {args.out} ({len(pack.parts)} lenses, {pack.year}; {charts} measures charted)"
+          + (f" and its figures to {args.csv}" if args.csv else "") + ".")
+    return 0
+
+
 def _handlers() -> dict[str, Callable[[argparse.Namespace], int]]:
-    handlers = {name: _not_yet(name) for name in COMMANDS}
-    handlers["inspect"] = cmd_inspect
-    handlers["summary"] = cmd_summary
-    handlers["screenshots"] = cmd_screenshots
-    return handlers
+    return {"inspect": cmd_inspect, "summary": cmd_summary, "export": cmd_export, "screenshots": cmd_screenshots}
 
 
 def cmd_screenshots(args: argparse.Namespace) -> int:

@@ -21,6 +21,17 @@ FIGURE_COLUMNS = ("chart", "measure", "year", "group", "group_1", "group_2", "va
                   "suppression_reason")
 MAIN_STATISTICS = ("positive", "score", "mean")  # what a measure is read by, in order of preference
 SPECIAL_OPTIONS = ("don't know", "not applicable", "not sure", "prefer not to say")
+# The questions people ask first (the Overview answers them; the board pack charts them): lens,
+# measure, the question in words.
+SEED_QUESTIONS = (
+    ("bullying", "harassment_colleagues", "% bullied, harassed or abused by colleagues"),
+    ("bullying", "harassment_managers", "% bullied, harassed or abused by managers"),
+    ("bullying", "harassment_public", "% bullied, harassed or abused by patients / the public"),
+    ("trust", "org_safe_to_speak_up", "% who feel safe to speak up about anything that concerns them"),
+    ("trust", "org_confident_address_concern", "% who trust the organisation to address their concern"),
+    ("morale", "leave_often_think", "% who often think about leaving"),
+)
+
 
 
 def _cached(results: Results, key: str, make):

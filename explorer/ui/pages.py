@@ -26,14 +26,7 @@ LENS_INTRO = {
     "morale": "Morale: thinking about leaving, work pressure, burnout and engagement.",
 }
 # The questions people ask first, answerable from the Overview: (lens, measure id, words).
-QUICK = (
-    ("bullying", "harassment_colleagues", "% bullied, harassed or abused by colleagues"),
-    ("bullying", "harassment_managers", "% bullied, harassed or abused by managers"),
-    ("bullying", "harassment_public", "% bullied, harassed or abused by patients / the public"),
-    ("trust", "org_safe_to_speak_up", "% who feel safe to speak up about anything that concerns them"),
-    ("trust", "org_confident_address_concern", "% who trust the organisation to address their concern"),
-    ("morale", "leave_often_think", "% who often think about leaving"),
-)
+QUICK = F.SEED_QUESTIONS
 
 
 def _item(text, number=None, align_right=False) -> QTableWidgetItem:

@@ -161,7 +161,10 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
         notes.insert(0, empty)
         vague = table["suppression_reason"] == D.reason_no_answers()
         table.loc[vague, "suppression_reason"] = empty
-    extra: dict = {"respondents": _respondents(prep, ctx, shown, None)}
+    extra: dict = {"respondents": _respondents(prep, ctx, shown, None),
+                   # the names a combined group ("Other directorates (combined)") takes in the compare-by
+                   # columns: a mix made for protection, which findings never single out
+                   "combined_groups": tuple(ctx.family.pooled_name(c) for c in view.breakdown)}
     if members is not None:
         extra["members"] = members
         extra["respondent_members"] = {}

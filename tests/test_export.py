@@ -1,0 +1,320 @@
+"""The Excel board pack, re-read with openpyxl as a checker would: sheets, native charts and the
+cells they point at, alt text in the drawing XML, number formats, print settings, every number
+against the session's own Results, nothing for a group under the threshold, text that can never
+run as a formula, and saving that never leaves a broken or half-written file."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.chart import BarChart, LineChart
+
+from explorer import figures as F
+from explorer.core.results import ORGANISATION_GROUP
+from explorer.core.session import Session
+from explorer.demo import demo_files
+from explorer.export import ExportError, PackOptions, gather, write_csv, write_pack
+from explorer.export import excel as X
+
+SHEETS = ["Summary", "Trust", "Bullying", "Morale", "Breakdowns", "Notes"]
+
+
+@pytest.fixture(scope="module")
+def session():
+    s = Session.open_demo()
+    s.open_benchmark(demo_files()["benchmark_xlsx"])
+    return s
+
+
+@pytest.fixture(scope="module")
+def spec(session):
+    return session.spec.with_(breakdown=("Directorate",))
+
+
+@pytest.fixture(scope="module")
+def pack(session, spec):
+    return gather(session, spec, PackOptions(marking="OFFICIAL-SENSITIVE", author="Board secretary"))
+
+
+@pytest.fixture(scope="module")
+def written(pack, tmp_path_factory):
+    path = tmp_path_factory.mktemp("pack") / "board pack.xlsx"
+    write_pack(pack, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def book(written):
+    return openpyxl.load_workbook(written)
+
+
+def _tables(ws) -> dict[str, list[list]]:
+    """Each Excel table of a sheet as rows of values (header first)."""
+    out = {}
+    for table in ws.tables.values():
+        out[table.name] = [[c.value for c in row] for row in ws[table.ref]]
+    return out
+
+
+def test_sheets_tables_and_document_properties(book, pack):
+    assert book.sheetnames == SHEETS
+    names = [n for ws in book.worksheets for n in ws.tables]
+    assert len(names) == len(set(n.casefold() for n in names))  # Excel refuses duplicate table names
+    assert "Trust_PP7_2_trend" in book["Trust"].tables and "Bullying_harassment_colleagues_by_Directorate" in \
+        book["Bullying"].tables
+    assert book.properties.title == pack.title and "Northshire" in pack.title
+    assert book.properties.creator == "Board secretary"
+    for ws in book.worksheets:  # no merged cell inside any data table
+        for table in ws.tables.values():
+            for merged in ws.merged_cells.ranges:
+                assert not set(merged.cells) & set(_cells(table.ref)), (ws.title, table.name)
+
+
+def _cells(ref: str) -> set[tuple[int, int]]:
+    (c1, r1), (c2, r2) = [openpyxl.utils.cell.coordinate_from_string(x) for x in ref.split(":")]
+    a, b = openpyxl.utils.column_index_from_string(c1), openpyxl.utils.column_index_from_string(c2)
+    return {(r, c) for r in range(r1, r2 + 1) for c in range(a, b + 1)}
+
+
+def test_every_trend_and_breakdown_number_equals_the_session_results(book, pack, session, spec):
+    checked = 0
+    for lens, part in pack.parts.items():
+        results = session.compute(spec.with_(lens=lens, years=(), statistics=("positive", "score")))
+        assert results is part.results  # the pack's Results are the session's, for the same view
+        tables = _tables(book[lens.capitalize()])
+        for m in part.charted:
+            trend = F.trend(results, m)
+            rows = tables[[n for n in tables if n.endswith(f"_{m}_trend")][0]][1:]
+            assert [r[0] for r in rows] == trend["year"].astype(int).tolist()
+            for row, rec in zip(rows, trend.to_dict("records")):
+                if rec["suppressed"]:
+                    assert row[1] is None and row[2] == "withheld" and row[-1] == rec["suppression_reason"]
+                else:
+                    assert row[1] == pytest.approx(rec["value"], abs=1e-4) and row[2] == int(rec["n"])
+                    checked += 1
+            groups = F.breakdown(results, m, pack.year)
+            rows = tables[[n for n in tables if f"_{m}_by_" in n][0]][2:]  # after the whole selection
+            for row, rec in zip(rows, groups.to_dict("records"), strict=True):
+                assert row[0].startswith(str(rec["group"]))
+                if rec["suppressed"]:
+                    assert row[1] is None and row[2] == "withheld" and "(withheld)" in row[0]
+                else:
+                    assert row[1] == pytest.approx(rec["value"], abs=1e-4) and row[2] == int(rec["n"])
+                    checked += 1
+    assert checked > 100
+
+
+def test_no_figure_rests_on_fewer_people_than_the_threshold(book, pack):
+    """Read as an attacker would: every n in every table is at least the threshold, and a withheld
+    group's row holds no number at all."""
+    threshold = pack.spec.threshold
+    seen = 0
+    for ws in book.worksheets:
+        for rows in _tables(ws).values():
+            header = rows[0]
+            if "n" not in header and "n (or why withheld)" not in header:
+                continue
+            at = header.index("n") if "n" in header else header.index("n (or why withheld)")
+            for row in rows[1:]:
+                if isinstance(row[at], (int, float)):
+                    assert row[at] >= threshold
+                    seen += 1
+                else:
+                    assert row[at] is None or str(row[at]).startswith("withheld")
+                    numbers = [v for h, v in zip(header, row) if isinstance(v, (int, float)) and h != "Year"]
+                    assert not numbers, (ws.title, row)
+    assert seen > 200
+    research = [row for ws in book.worksheets for rows in _tables(ws).values() for row in rows
+                if row and isinstance(row[0], str) and row[0].startswith("Research and Innovation")]
+    assert research and all(not any(isinstance(v, (int, float)) for v in r[1:]) for r in research)
+
+
+def test_charts_are_native_and_point_at_their_tables(book, pack):
+    ws = book["Bullying"]
+    part = pack.parts["bullying"]
+    lines = [c for c in ws._charts if isinstance(c, LineChart)]
+    bars = [c for c in ws._charts if isinstance(c, BarChart) and c.grouping != "percentStacked"]
+    stacked = [c for c in ws._charts if isinstance(c, BarChart) and c.grouping == "percentStacked"]
+    assert len(lines) == len(part.charted) == len(bars) and len(stacked) == 1
+    assert sum(len(s._charts) for s in book.worksheets) >= 12
+    tables = {t.name: t.ref for t in ws.tables.values()}
+    for chart, m in zip(lines, part.charted):
+        ref = tables[f"Bullying_{m}_trend"]
+        first, last = ref.split(":")
+        values = chart.series[0].val.numRef.f
+        start_row = int(re.sub(r"\D", "", first)) + 1
+        assert values == f"'Bullying'!$B${start_row}:$B${int(re.sub(r'[A-Z]', '', last))}"
+        assert chart.series[0].cat.numRef.f.startswith(f"'Bullying'!$A${start_row}") or \
+            chart.series[0].cat.strRef.f.startswith(f"'Bullying'!$A${start_row}")
+        assert chart.series[0].smooth is not True  # a smoothed line invents values between years
+    options = stacked[0]
+    assert len(options.series) == 5 and options.overlap == 100
+
+
+def test_every_chart_has_alt_text_in_the_drawing_xml(written, book):
+    with zipfile.ZipFile(written) as z:
+        drawings = [n for n in z.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)]
+        frames = [m for n in drawings for m in re.findall(rb"<xdr:cNvPr [^>]*>", z.read(n))]
+    assert len(frames) == sum(len(ws._charts) for ws in book.worksheets) > 0
+    for frame in frames:
+        descr = re.search(rb'descr="([^"]*)"', frame)
+        assert descr and len(descr.group(1)) > 40, frame  # a title and a sentence on what it shows
+        assert re.search(rb'title="[^"]+"', frame)
+
+
+def test_number_formats_print_setup_and_headers(book, pack):
+    ws = book["Trust"]
+    table = ws.tables["Trust_PP7_2_trend"]
+    first = ws[table.ref][1]
+    assert first[1].number_format == "0.00" and first[2].number_format == "#,##0"  # a score, then n
+    harassment = book["Bullying"].tables["Bullying_harassment_colleagues_trend"]
+    assert book["Bullying"][harassment.ref][1][1].number_format == '0.0"%"'
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == "$1:$2"
+        assert "OFFICIAL-SENSITIVE" in ws.oddFooter.center.text and "Page &P of &N" in ws.oddFooter.right.text
+        assert ws.freeze_panes is not None
+    notes = [r[1] for r in _tables(book["Notes"])["Notes"]]
+    assert any(f"fewer than {pack.spec.threshold}" in str(n) for n in notes)
+    assert any("lower is better" in str(n) for n in notes)
+
+
+def test_summary_states_findings_and_headline_figures(book, pack):
+    ws = book["Summary"]
+    text = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    found = [t for t in text if t.startswith("• ")]
+    assert 3 <= len(found) <= 12
+    assert all("n = " in t for t in found)
+    headline = _tables(ws)["Headline_figures"]
+    assert headline[0][:3] == ["Lens", "Measure", f"Value {pack.year}"]
+    lenses = {row[0] for row in headline[1:]}
+    assert lenses == {"Trust", "Bullying", "Morale"}
+
+
+def test_a_formula_looking_group_name_is_stored_as_text(session, tmp_path):
+    data = session.data
+    frame = data.respondents.copy()
+    evil = "=HYPERLINK(\"http://x\",\"y\")"
+    frame["Directorate"] = frame["Directorate"].cat.rename_categories({"Surgery": evil})
+    s = Session(dataclasses.replace(data, respondents=frame), session.bank)
+    path = tmp_path / "pack.xlsx"
+    write_pack(gather(s, s.spec.with_(breakdown=("Directorate",)), PackOptions(lenses=("bullying",))), path)
+    with zipfile.ZipFile(path) as z:
+        sheets = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    assert b"<f>" not in sheets  # no formula cell anywhere: the name is stored as a string
+    # ... and every occurrence is inside a text element (<t>), never a formula (<f>)
+    assert len(re.findall(rb"HYPERLINK", sheets)) == len(re.findall(rb"<t>[^<]*HYPERLINK", sheets)) > 0
+    ws = openpyxl.load_workbook(path)["Bullying"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" for c in cells)
+    csv_path = tmp_path / "figures.csv"
+    write_csv(s.compute(s.spec.with_(lens="bullying", breakdown=("Directorate",))), csv_path)
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and '"=HYPERLINK' not in text
+
+
+def test_a_failure_while_saving_leaves_the_old_file_byte_identical(pack, tmp_path, monkeypatch):
+    target = tmp_path / "pack.xlsx"
+    target.write_bytes(b"last year's pack")
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(X, "add_alt_text", boom)
+    with pytest.raises(RuntimeError):
+        write_pack(pack, target)
+    assert target.read_bytes() == b"last year's pack"
+    monkeypatch.undo()
+    original_fsync = X.os.fsync
+
+    def fail_after_writing(fd):
+        original_fsync(fd)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(X.os, "fsync", fail_after_writing)
+    with pytest.raises(ExportError, match="nothing there was changed"):
+        write_pack(pack, target)
+    assert target.read_bytes() == b"last year's pack"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.xlsx"]  # no temporary file left behind
+
+
+def test_a_target_open_in_excel_is_one_clear_sentence(pack, tmp_path, monkeypatch):
+    target = tmp_path / "pack.xlsx"
+    target.write_bytes(b"open in Excel")
+
+    def locked(*_args):
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr(X.os, "replace", locked)
+    with pytest.raises(ExportError) as caught:
+        write_pack(pack, target)
+    message = str(caught.value)
+    assert "open in Excel" in message and message.count(".") <= 3 and "\n" not in message
+    assert target.read_bytes() == b"open in Excel"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.xlsx"]
+
+
+def test_csv_holds_every_figure_of_the_pack(pack, tmp_path):
+    import csv
+
+    path = write_csv([p.results for p in pack.parts.values()], tmp_path / "pack.csv")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == sum(len(p.results.table) for p in pack.parts.values())
+    org = [r for r in rows if r["measure"] == "harassment_colleagues" and r["group"] == ORGANISATION_GROUP
+           and r["year"] == str(pack.year)]
+    expected = pack.parts["bullying"].results.rows(measure="harassment_colleagues", group=ORGANISATION_GROUP,
+                                                   year=pack.year).iloc[0]
+    assert float(org[0]["value"]) == pytest.approx(expected["value"]) and org[0]["n"] == str(expected["n"])
+    assert all(r["value"] == "" for r in rows if r["suppressed"] == "True")
+
+
+def test_options_and_measures_are_honoured_or_refused(session, spec):
+    with pytest.raises(ValueError, match="lenses"):
+        PackOptions(lenses=("happiness",))
+    one = gather(session, spec.with_(measures=("harassment_colleagues",)), PackOptions())
+    assert list(one.parts) == ["bullying"] and one.parts["bullying"].charted == ["harassment_colleagues"]
+    with pytest.raises(ValueError, match="in none of"):
+        gather(session, spec.with_(measures=("q1",)), PackOptions())
+    flat = gather(session, spec, PackOptions(breakdowns=False, lenses=("trust",)))
+    assert (flat.parts["trust"].results.table["group"] == ORGANISATION_GROUP).all()
+
+
+def test_the_pack_converts_to_pdf_with_libreoffice(written, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed here (.ci/run installs it): the PDF rendering is not checked")
+    out = tmp_path / "pdf"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--convert-to", "pdf",
+                    "--outdir", str(out), str(written)], check=True, capture_output=True, timeout=240)
+    pdf = (out / (written.stem + ".pdf")).read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    # a title page and page of findings, one page per charted measure, the tables and the notes
+    assert 15 <= pages <= 45, pages
+
+
+def test_the_export_command_writes_the_pack_and_refuses_in_one_sentence(tmp_path, capsys):
+    from explorer.cli import main
+
+    out = tmp_path / "pack.xlsx"
+    assert main(["export", "--demo", "--lens", "bullying", "--by", "Directorate", "-o", str(out),
+                 "--csv", str(tmp_path / "figures.csv"), "--marking", "OFFICIAL & CONFIDENTIAL"]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Summary", "Bullying", "Breakdowns", "Notes"]
+    assert "OFFICIAL && CONFIDENTIAL" in book["Bullying"].oddFooter.center.text  # & doubled: literal in a footer
+    assert (tmp_path / "figures.csv").stat().st_size > 1000
+    capsys.readouterr()
+    for bad, words in ((["-o", str(tmp_path / "pack.txt")], "ending in .xlsx"),
+                       (["--filter", "Directorate=Medicin", "-o", str(out)], "no Directorate 'Medicin'"),
+                       (["--measure", "q1", "-o", str(out)], "in none of"),
+                       (["-o", str(tmp_path / "missing" / "pack.xlsx")], "does not exist")):
+        assert main(["export", "--demo"] + bad) == 2
+        err = capsys.readouterr().err.strip()
+        assert words in err and "\n" not in err and "Traceback" not in err
