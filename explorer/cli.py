@@ -117,10 +117,13 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
         else:
             parser.add_argument("-o", "--out", metavar="PACK.xlsx", required=True, help="the workbook to write")
             parser.add_argument("--csv", metavar="OUT.csv", help="also write every figure of the pack as CSV")
-            parser.add_argument("--marking", default="OFFICIAL", metavar="TEXT",
-                                help="protective marking on every page (default OFFICIAL)")
-            parser.add_argument("--title", default="", metavar="TEXT", help="the pack's title")
-            parser.add_argument("--author", default="", metavar="NAME", help="the author in the document properties")
+            parser.add_argument("--marking", metavar="TEXT", help="protective marking on every page (default OFFICIAL)")
+            parser.add_argument("--title", metavar="TEXT", help="the pack's title")
+            parser.add_argument("--author", metavar="NAME", help="the author in the document properties")
+            parser.add_argument("--template", metavar="T.json",
+                                help="re-run a saved board-pack template (its view and options) on FILE")
+            parser.add_argument("--save-template", metavar="T.json",
+                                help="also save this pack's view and options as a template for next year's file")
             parser.add_argument("--no-breakdowns", action="store_true",
                                 help="leave out the compare-by groups (charts and the Breakdowns sheet)")
     elif name == "screenshots":
@@ -290,23 +293,61 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from explorer.core.filters import FilterError
     from explorer.core.viewspec import LENSES, SpecError
-    from explorer.export import ExportError, PackOptions, gather, write_csv, write_pack
+    import dataclasses
 
-    session, spec, warnings = _view(args, "export", ["positive", "score"])
+    from explorer.export import ExportError, PackOptions, gather, write_csv, write_pack
+    from explorer.export.csvfile import pack_results
+    from explorer.export.template import Template, of_pack
+    from explorer.export.template import apply as apply_template
+
+    lost: list[str] = []
+    if args.comparator in ("none", "organisation"):
+        raise UsageError("The board pack compares each figure with last year and, with a benchmark workbook, with "
+                         "similar trusts; --comparator none|organisation is for the summary command.")
+    if args.csv:  # checked before anything is written: a bad CSV path must not leave a new workbook behind
+        from pathlib import Path
+
+        csv_path = Path(args.csv)
+        if csv_path.suffix.lower() not in (".csv", ".txt"):
+            raise UsageError(f"Give a CSV file name ending in .csv, not '{csv_path.name}'.")
+        if not (csv_path.parent if str(csv_path.parent) else Path(".")).is_dir():
+            raise UsageError(f"The folder {csv_path.parent} does not exist.")
     try:
-        options = PackOptions(lenses=(args.lens,) if args.lens else LENSES, breakdowns=not args.no_breakdowns,
-                              marking=args.marking, title=args.title, author=args.author)
+        if args.template:
+            given = [flag for flag, value in (("--view", args.view), ("--lens", args.lens), ("--measure", args.measure),
+                                              ("--filter", args.filter), ("--by", args.by), ("--year", args.year))
+                     if value]
+            if given:
+                raise UsageError(f"--template sets the view; give {given[0]} without it, or change the template.")
+            template = Template.load(args.template)
+            session, _, warnings = _view(args, "export", ["positive", "score"])
+            spec, options, lost = apply_template(template, session)
+            spec = session.set_spec(spec.with_(threshold=args.threshold or spec.threshold))
+        else:
+            session, spec, warnings = _view(args, "export", ["positive", "score"])
+            options = PackOptions(lenses=(args.lens,) if args.lens else LENSES)
+        options = dataclasses.replace(options, breakdowns=options.breakdowns and not args.no_breakdowns,
+                                      **{k: v for k, v in (("marking", args.marking), ("title", args.title),
+                                                           ("author", args.author)) if v is not None})
         pack = gather(session, spec, options)
+        pack.template = lost
         write_pack(pack, args.out)
         if args.csv:
-            write_csv([part.results for part in pack.parts.values()], args.csv)
+            write_csv(pack_results(pack), args.csv)
+        if args.save_template:
+            of_pack(spec, options, pack.source, pack.year).save(args.save_template)
     except (SpecError, FilterError, ExportError) as exc:
         raise UsageError(str(exc)) from None
     for warning in warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     charts = sum(len(part.charted) for part in pack.parts.values())
-    print(f"Wrote the board pack to {args.out} ({len(pack.parts)} lenses, {pack.year}; {charts} measures charted)"
-          + (f" and its figures to {args.csv}" if args.csv else "") + ".")
+    for sentence in lost[1:]:  # what the template could not match (also on the pack's Notes)
+        print(f"{PROG}: template: {sentence}", file=sys.stderr)
+    lenses = f"{len(pack.parts)} lens{'es' if len(pack.parts) != 1 else ''}"
+    print(f"Wrote the board pack to {args.out} ({lenses}, {pack.year}; {charts} measure{'s' if charts != 1 else ''} "
+          "charted)"
+          + (f" and its figures to {args.csv}" if args.csv else "")
+          + (f"; saved the template {args.save_template}" if args.save_template else "") + ".")
     return 0
 
 

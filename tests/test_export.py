@@ -264,10 +264,13 @@ def test_a_target_open_in_excel_is_one_clear_sentence(pack, tmp_path, monkeypatc
 def test_csv_holds_every_figure_of_the_pack(pack, tmp_path):
     import csv
 
-    path = write_csv([p.results for p in pack.parts.values()], tmp_path / "pack.csv")
+    from explorer.export.csvfile import pack_results
+
+    path = write_csv(pack_results(pack), tmp_path / "pack.csv")
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == sum(len(p.results.table) for p in pack.parts.values())
+    assert len(rows) == sum(len(p.results.table) + len(p.answers.table) for p in pack.parts.values())
+    assert any(r["statistic"] == "options" for r in rows)  # the answer shares drawn in the pack too
     org = [r for r in rows if r["measure"] == "harassment_colleagues" and r["group"] == ORGANISATION_GROUP
            and r["year"] == str(pack.year)]
     expected = pack.parts["bullying"].results.rows(measure="harassment_colleagues", group=ORGANISATION_GROUP,
@@ -318,3 +321,122 @@ def test_the_export_command_writes_the_pack_and_refuses_in_one_sentence(tmp_path
         assert main(["export", "--demo"] + bad) == 2
         err = capsys.readouterr().err.strip()
         assert words in err and "\n" not in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------------------------ templates
+def test_a_template_saved_on_2024_re_runs_on_the_2025_file_with_the_same_selections(tmp_path):
+    from explorer.cli import main
+
+    files = demo_files()
+    template = tmp_path / "board.json"
+    assert main(["export", str(files["respondents_2024"]), "--by", "Directorate", "--filter",
+                 "Staff group=Nursing and Midwifery Registered", "--lens", "bullying", "--marking", "OFFICIAL-SENSITIVE",
+                 "-o", str(tmp_path / "2024.xlsx"), "--save-template", str(template)]) == 0
+    assert main(["export", str(files["respondents_2025"]), "--template", str(template),
+                 "-o", str(tmp_path / "2025.xlsx")]) == 0
+    old, new = openpyxl.load_workbook(tmp_path / "2024.xlsx"), openpyxl.load_workbook(tmp_path / "2025.xlsx")
+    assert old.sheetnames == new.sheetnames == ["Summary", "Bullying", "Breakdowns", "Notes"]
+    assert sorted(t.name for t in old["Bullying"].tables.values()) == sorted(t.name for t in new["Bullying"].tables.values())
+    for book, year in ((old, 2024), (new, 2025)):
+        assert book["Summary"]["A1"].value.startswith(f"NHS Staff Survey {year}")
+        assert book["Summary"]["A2"].value.startswith("Staff group is Nursing and Midwifery Registered")
+        assert "OFFICIAL-SENSITIVE" in book["Bullying"].oddFooter.center.text
+    notes = dict((r[0], r[1]) for r in _tables(new["Notes"])["Notes"][1:] if r[0] == "Template")
+    assert "2024" in notes["Template"] and "same selections" in notes["Template"]
+    # the numbers are 2025's, from the 2025 file, for the same selection
+    session = Session.open(files["respondents_2025"])
+    spec = session.spec.with_(lens="bullying", breakdown=("Directorate",), years=(),
+                              filter=__import__("explorer.core.filters", fromlist=["Eq"]).Eq(
+                                  "Staff group", "Nursing and Midwifery Registered"))
+    head = F.headline(session.compute(spec), 2025)
+    row = head[head["measure"] == "harassment_colleagues"].iloc[0]
+    table = _tables(new["Bullying"])["Bullying_measures"]
+    mine = [r for r in table if r[0] and str(r[0]).startswith(str(row["label"]))][0]
+    assert mine[1] == pytest.approx(row["value"], abs=1e-4) and mine[2] == int(row["n"])
+
+
+def test_what_a_template_cannot_match_is_listed_never_dropped(session, tmp_path):
+    from explorer.core.filters import And, Eq, In
+    from explorer.export.template import Template, apply, of_pack
+
+    spec = session.spec.with_(measures=("harassment_colleagues", "harassment_public"), breakdown=("Directorate",),
+                              filter=And((In("Directorate", ("Medicine", "Cardiology")), Eq("Band", "Band 5"))))
+    path = tmp_path / "t.json"
+    of_pack(spec, PackOptions(marking="OFFICIAL"), "last year.csv", 2024).save(path)
+    data = session.data
+    frame = data.respondents.copy()
+    frame = frame.drop(columns=["harassment_public"]) if "harassment_public" in frame else frame
+    other = Session(dataclasses.replace(data, respondents=frame), session.bank)
+    new_spec, options, lost = apply(Template.load(path), other)
+    said = " ".join(lost)
+    assert "last year.csv (2024)" in lost[0]
+    assert "'Cardiology'" in said and "Band" in said  # a renamed group and a column the file lacks
+    assert new_spec.filter == In("Directorate", ("Medicine",)) and new_spec.breakdown == ("Directorate",)
+    assert new_spec.measures == ("harassment_colleagues",) and "not in this file" in said
+    pack = gather(other, new_spec, options)
+    pack.template = lost
+    write_pack(pack, tmp_path / "p.xlsx")
+    rows = _tables(openpyxl.load_workbook(tmp_path / "p.xlsx")["Notes"])["Notes"]
+    assert [r[1] for r in rows if r[0] == "Template"] == lost
+    for bad, words in (('{"kind": "something else"}', "not a board-pack template"), ("not json", "not readable JSON")):
+        (tmp_path / "bad.json").write_text(bad)
+        with pytest.raises(ValueError, match=words):
+            Template.load(tmp_path / "bad.json")
+
+
+# ------------------------------------------------------------------------------ review 8 (hostile review of the pack)
+def test_review_polarity_axes_and_years(book, session, tmp_path):
+    headline = _tables(book["Summary"])["Headline_figures"]
+    harms = [r[1] for r in headline if r[1] and "abuse from" in str(r[1])]
+    assert harms and all(h.endswith("(lower is better)") for h in harms)
+    assert not any("Burnout" in str(r[1]) and "lower" in str(r[1]) for r in headline)  # a score: higher is better
+    for ws in (book["Trust"], book["Bullying"]):
+        for chart in (c for c in ws._charts if isinstance(c, LineChart)):
+            assert chart.y_axis.scaling.min == 0  # a small change must look small
+            top = chart.y_axis.scaling.max
+            assert top in (10,) or top % 5 == 0
+    early = gather(session, session.spec.with_(years=(2024,), breakdown=("Directorate",)), PackOptions(lenses=("trust",)))
+    path = tmp_path / "2024.xlsx"
+    write_pack(early, path)
+    years = {r[0] for name, rows in _tables(openpyxl.load_workbook(path)["Trust"]).items() if name.endswith("_trend")
+             for r in rows[1:]}
+    assert max(years) == 2024 and 2025 not in years  # a 2024 pack says nothing of 2025
+
+
+def test_review_refusals_leave_nothing_behind(tmp_path, capsys):
+    import os
+    import stat
+
+    from explorer.cli import main
+
+    keep = tmp_path / "keep.xlsx"
+    keep.write_bytes(b"old pack")
+    cases = ((["--filter", "Directorate=Research and Innovation"], "Research and Innovation"),
+             (["--csv", str(tmp_path / "nope" / "x.csv")], "does not exist"),
+             (["--comparator", "none"], "summary command"))
+    for extra, words in cases:
+        assert main(["export", "--demo", "--lens", "trust", "-o", str(keep)] + extra) == 2
+        err = capsys.readouterr().err
+        assert words in err and "0 respondents" not in err
+        assert keep.read_bytes() == b"old pack"
+    fresh = tmp_path / "fresh.xlsx"
+    assert main(["export", "--demo", "--lens", "trust", "-o", str(fresh)]) == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~mask  # not a private 0600 file on a shared drive
+
+
+def test_review_one_year_file_and_many_groups(session, tmp_path):
+    one = Session.open(demo_files()["respondents_2025"])
+    path = tmp_path / "one.xlsx"
+    write_pack(gather(one, one.spec.with_(breakdown=("Directorate",)), PackOptions(lenses=("bullying",))), path)
+    ws = openpyxl.load_workbook(path)["Bullying"]
+    assert not [c for c in ws._charts if isinstance(c, LineChart)]  # no "trend" of one point
+    assert any(c.value == "One survey year only: there is no trend to draw." for row in ws.iter_rows() for c in row)
+    two = gather(session, session.spec.with_(breakdown=("Directorate", "Staff group")), PackOptions(lenses=("morale",)))
+    path = tmp_path / "two.xlsx"
+    write_pack(two, path)
+    with zipfile.ZipFile(path) as z:
+        heights = [int(cy) / 360000 for n in z.namelist() if n.startswith("xl/drawings/drawing")
+                   for cy in re.findall(rb'<xdr:ext cx="\d+" cy="(\d+)"', z.read(n))]
+    assert heights and max(heights) <= 17.01 and max(heights) > 14  # tall for ~40 groups, yet within an A4 page

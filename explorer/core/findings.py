@@ -152,7 +152,7 @@ def _benchmark(org) -> Finding | None:
     direction = _direction(gap, org["lower_is_better"])
     text = (f"{org['label']}: {_base(org)} is {shown} points {'above' if gap > 0 else 'below'} the median of "
             f"similar trusts ({_value(float(median), unit)}), which is {direction} (a gap not tested for "
-            f"significance).")
+            f"significance{'' if _flag(org['weighted']) else '; their figures are weighted, this one is not'}).")
     return _make("benchmark", org, text, TIER["benchmark"] + _weight(gap, unit), direction=direction)
 
 
@@ -241,7 +241,7 @@ def summary_line(results: Results, year: int | None = None) -> str:
     parts = []
     if year in respondents or str(year) in respondents:
         count = respondents.get(year, respondents.get(str(year)))
-        parts.append("too few respondents to show" if _missing(count) else
+        parts.append("too few respondents to show" if _missing(count) or not count else
                      f"{int(count):,} {'respondent' if int(count) == 1 else 'respondents'}")
     rows = t[t["year"] == year] if t is not None and not t.empty else t
     weighted = bool(rows["weighted"].astype(bool).any()) if rows is not None and len(rows) else results.spec.weighted

@@ -31,6 +31,11 @@ def _cell(value):
     return value
 
 
+def pack_results(pack) -> list[Results]:
+    """Every Results of a pack: each lens's figures and its answer shares."""
+    return [r for part in pack.parts.values() for r in (part.results, part.answers) if r is not None]
+
+
 def write_csv(results: Results | list[Results], path: str | os.PathLike) -> Path:
     target = Path(path)
     if target.suffix.lower() not in (".csv", ".txt"):

@@ -196,7 +196,7 @@ def print_setup(ws, title: str, marking: str, title_rows: str = "1:2") -> None:
 
 def _hf(text: str) -> str:
     """Header/footer text: & starts a code there, so a literal one is doubled."""
-    return text.replace("&", "&&")[:120]
+    return text[:100].replace("&", "&&")  # cut first: a halved "&&" would start a code
 
 
 # ---------------------------------------------------------------------------- alt text and saving
@@ -241,6 +241,12 @@ def _describe(drawing: bytes, rels: bytes, descriptions: dict[str, tuple[str, st
     return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ET.tostring(root)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _part(target: str) -> str:
     """A relationship's target as a part name: absolute ("/xl/charts/chart1.xml", as openpyxl writes
     it) or relative to the drawings folder ("../charts/chart1.xml", as Excel writes it)."""
@@ -275,9 +281,14 @@ def write_atomically(target: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600): give it the old file's mode, else the usual one
+        os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         os.replace(temporary, target)
         temporary = None
     except PermissionError:
+        if temporary is None:  # the temporary file could not even be made: the folder refuses writing
+            raise ExportError(f"{target.name} could not be saved: the folder {folder} cannot be written to; "
+                              "save it somewhere else.") from None
         raise ExportError(f"{target.name} could not be replaced: it is probably open in Excel (close it there), or "
                           "the folder is read-only; or save under another name.") from None
     except OSError as exc:

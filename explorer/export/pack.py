@@ -63,6 +63,7 @@ class Pack:
     created: _dt.datetime = field(default_factory=lambda: _dt.datetime.now().replace(microsecond=0))
     version: str = __version__
     notes: list[str] = field(default_factory=list)  # the engine's notes, once each
+    template: list[str] = field(default_factory=list)  # made from a template: what could not be matched
 
     @property
     def findings(self) -> list[Finding]:
@@ -90,7 +91,9 @@ def gather(session: Session, spec: ViewSpec | None = None, options: PackOptions 
     options = options or PackOptions()
     spec = spec or session.spec
     year = max(spec.years) if spec.years else max(session.data.years)
-    base = spec.with_(years=(), statistics=("positive", "score"), lens=None, measures=())
+    # the trends run up to the pack's year (a 2024 pack says nothing of 2025)
+    shown = tuple(y for y in session.data.years if y <= year) if spec.years else ()
+    base = spec.with_(years=shown, statistics=("positive", "score"), lens=None, measures=())
     if not options.breakdowns:
         base = base.with_(breakdown=())
     catalog = session.catalog()
@@ -110,13 +113,17 @@ def gather(session: Session, spec: ViewSpec | None = None, options: PackOptions 
         results = session.compute(view)
         answers = None
         if session.data.is_respondent_level:
-            same = F.answer_measures(catalog, session.bank, lens, None, year)
+            same = F.answer_measures(catalog, session.bank, lens, chosen[0] if chosen else None, year)
             shares = base.with_(lens=lens if not same else None, measures=same, breakdown=(), comparator="none",
                                 statistics=("options",), years=(year,))
             answers = session.compute(shares)
         charted = charted_measures(results, view.with_(lens=lens))
         parts[lens] = LensPart(lens, results, answers, charted, findings(results, year))
         notes += list(results.notes)
+    if all(not (~part.results.table["suppressed"].astype(bool)).any() for part in parts.values()):
+        reason = next((p.results.empty_reason for p in parts.values() if p.results.empty_reason), "")
+        raise SpecError(reason or "Every figure of this selection is withheld, so there is no pack to write; "
+                                  "choose a wider selection.")
     first = next(iter(parts.values())).results
     org = first.dataset.get("organisation") or ""
     title = options.title or f"NHS Staff Survey {year}" + (f": {org}" if org else "")

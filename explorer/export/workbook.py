@@ -13,6 +13,9 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.drawing.line import LineProperties
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
@@ -32,9 +35,10 @@ CHART_COLUMN = 9
 CHART_WIDTH, CHART_HEIGHT = 13.5, 7.0  # cm
 BLOCK_ROWS = 16  # rows a 7 cm chart needs
 HOW_TO_READ = (
-    "Each figure is the share of staff answering positively (%) or a score out of 10, with n, the number of "
-    "people it is based on. Where lower is better (harassment, violence, discrimination, burnout, thinking of "
-    "leaving) the table says so.",
+    "Each figure is a share of staff (%) or a score out of 10, with n, the number of people it is based on. "
+    "Scores out of 10 are always better when higher. A % is better when higher unless the measure's name says "
+    "'(lower is better)': the share experiencing harassment, violence or discrimination, feeling burnt out or "
+    "thinking of leaving.",
     "Change on last year is tested for significance (two-proportion z-test for %, Welch's t-test for scores); "
     "'not significant' means the change may be chance.",
     "Similar trusts: the median of the benchmarking group's published figures (whole organisations, weighted "
@@ -85,7 +89,7 @@ class Book:
         return ws
 
     def chart(self, ws, chart, anchor: str, title: str, description: str) -> None:
-        chart.title = title
+        chart.title = _title(title)
         self.alt[id(chart)] = (title, description)
         ws.add_chart(chart, anchor)
 
@@ -118,7 +122,7 @@ class Book:
         for lens, part in pack.parts.items():
             for rec in F.headline(part.results, pack.year).to_dict("records"):
                 if rec["measure"] in part.charted:
-                    rows.append([LENS_TITLES[lens], _label(rec)] + _figure_cells(rec))
+                    rows.append([LENS_TITLES[lens], _label(rec, polarity=True)] + _figure_cells(rec))
                     formats.append([None, None] + _formats(rec["unit"]))
                     withheld.append(bool(rec["suppressed"]))
         first, last = X.write_table(ws, row + 1, 1, headers, rows, self.name("Headline_figures"),
@@ -146,7 +150,8 @@ class Book:
         _widths(ws, WIDTHS)  # first: a wide answers table widens its own columns after
         X.put(ws, 3, 1, r.empty_reason or _weighting(pack), font=X.NOTE)
         row = 4
-        X.put(ws, row, 1, "Every measure of this lens", font=X.HEADING)
+        X.put(ws, row, 1, "The chosen measures" if pack.spec.measures else "Every measure of this lens",
+              font=X.HEADING)
         recs = F.headline(r, pack.year).to_dict("records")
         headers = ["Measure", f"Value {pack.year}", "n", "Change on last year", "Significance", "Similar trusts median",
                    "Withheld because"]
@@ -163,7 +168,6 @@ class Book:
         ws.freeze_panes = "A3"
 
     def measure_block(self, ws, lens: str, r: Results, m: str, row: int) -> int:
-        pack = self.pack
         trend = F.trend(r, m)
         if trend.empty:
             return row
@@ -181,23 +185,31 @@ class Book:
                                     ["0"] + _formats(unit), [bool(rec["suppressed"]) for rec in recs])
         X.fit_rows(ws, row, last, WIDTHS)
         band = trend["benchmark_median"].notna().any()
+        if len(trend) < 2:  # one survey year: a table, not a "trend" of one point
+            X.put(ws, last + 1, 1, "One survey year only: there is no trend to draw.", font=X.NOTE)
+            return self._groups_block(ws, lens, r, m, trend, unit, label, polarity, max(last + 3, row + 2))
         chart = LineChart()
         chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
         if band:
             chart.add_data(Reference(ws, min_col=6, min_row=row, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        _style_line(chart, unit, polarity, band)
+        _style_line(chart, unit, polarity, band, _ceiling(trend))
         shown = [rec for rec in recs if not rec["suppressed"]]
         words = (f"from {F.format_value(shown[0]['value'], unit)} in {int(shown[0]['year'])} to "
                  f"{F.format_value(shown[-1]['value'], unit)} in {int(shown[-1]['year'])}") if shown else "every year withheld"
         self.chart(ws, chart, f"{get_column_letter(CHART_COLUMN)}{row - 1}", f"{label}: trend",
                    f"Line chart of {label} by survey year ({polarity}), {words}"
                    + ("; dashed: the median of similar trusts." if band else "."))
-        row = max(last + 2, row + BLOCK_ROWS)
+        return self._groups_block(ws, lens, r, m, trend, unit, label, polarity, max(last + 2, row + BLOCK_ROWS))
+
+    def _groups_block(self, ws, lens, r, m, trend, unit, label, polarity, row: int) -> int:
+        pack = self.pack
         groups = F.breakdown(r, m, pack.year)
         if groups.empty:
             return row
         by = " and ".join(r.spec.breakdown)
+        if len(groups) > 12:  # a long list of groups starts a page of its own
+            ws.row_breaks.append(Break(id=row - 1))
         X.put(ws, row, 1, f"{label} by {by}, {pack.year}", font=X.BOLD)
         row += 1
         org = trend[trend["year"] == pack.year]
@@ -222,7 +234,7 @@ class Book:
         chart.add_data(Reference(ws, min_col=2, min_row=row, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
         _style_bars(chart, unit, polarity, organisation_first=bool(len(org)))
-        chart.height = max(CHART_HEIGHT, 0.75 * len(rows) + 3)  # room for every group's name
+        chart.height = min(17.0, max(CHART_HEIGHT, 0.75 * len(rows) + 3))  # room for every name, within a page
         top = [rec for rec in groups.to_dict("records") if not rec["suppressed"]]
         words = (f"highest {top[0]['group']} at {F.format_value(top[0]['value'], unit)}, lowest {top[-1]['group']} at "
                  f"{F.format_value(top[-1]['value'], unit)}") if top else "every group withheld"
@@ -271,6 +283,8 @@ class Book:
             series.graphicalProperties.solidFill = colours[option].lstrip("#")
             series.graphicalProperties.line.solidFill = "FFFFFF"
         chart.x_axis.scaling.orientation = "maxMin"
+        chart.x_axis.tickLblSkip = 1
+        chart.x_axis.txPr = _small_text()
         chart.y_axis.crosses = "max"
         chart.y_axis.number_format = "0%"
         chart.x_axis.delete = chart.y_axis.delete = False
@@ -331,6 +345,9 @@ class Book:
             ws.conditional_formatting.add(f"{left}{r}:{right}{r}", ColorScaleRule(
                 start_type="min", start_color=low, mid_type="percentile", mid_value=50, mid_color="FFFFFF",
                 end_type="max", end_color=high))
+        if len(groups) > 12:  # too many to read one page wide: pages across, the measure names on each
+            ws.page_setup.fitToWidth = -(-(len(groups) + 4) // 14)
+            ws.print_title_cols = "A:A"
         widths = {1: WIDTHS[1], 2: 9, 3: 8, **{4 + i: 11 for i in range(len(groups) + 1)}}
         X.fit_rows(ws, top, last, {1: WIDTHS[1]})
         ws.row_dimensions[top].height = 15 * max(X.lines(h, 11) for h in headers[3:])
@@ -351,8 +368,7 @@ class Book:
             ("Year of this pack", str(pack.year)),
             ("Selection", pack.selection),
             ("Compared by", " and ".join(spec.breakdown) if spec.breakdown and pack.options.breakdowns else "nothing"),
-            ("Weighting", "weighted by the file's weight column" if spec.weighted else
-             "unweighted: each respondent counts once (the national benchmark figures are weighted)"),
+            ("Weighting", _weighting(pack)),
             ("Disclosure rule", f"No figure is shown for fewer than {spec.threshold} respondents or answers, nor any "
                                 "that would let one be worked out by subtraction: small groups are counted in "
                                 "combined groups, so every figure in this pack, in any table, covers whole groups of "
@@ -362,6 +378,7 @@ class Book:
             ("Made", f"{pack.created:%d %B %Y %H:%M} by Staff Survey Explorer {pack.version}"),
             ("Protective marking", pack.options.marking),
         ]
+        lines += [("Template", t) for t in pack.template]
         lines += [("Note", n) for n in pack.notes]
         lines += self._definitions()
         first, last = X.write_table(ws, 4, 1, ["Item", "Detail"], [list(x) for x in lines], self.name("Notes"))
@@ -393,7 +410,7 @@ def _definition(bank, measure: str, year: int) -> str:
         rule = item.positive
         text = f"{item.code(year)}: \u201c{item.wording(year)}\u201d"
         if rule is not None:
-            text += f" — % {rule.label}" + ("" if rule.verified else " [V: rule not yet checked against the official one]")
+            text += f" — {rule.label if rule.label.startswith('%') else '% ' + rule.label}" + ("" if rule.verified else " [V: rule not yet checked against the official one]")
         return text + (" (lower is better)" if item.lower_is_better else "")
     score = bank.scores.get(measure)
     if score is not None:
@@ -464,6 +481,28 @@ def _widths(ws, widths: dict[int, float]) -> None:
         ws.column_dimensions[get_column_letter(column)].width = width
 
 
+def _title(text: str) -> Title:
+    """A chart title at 11 pt (the default 14 pt wrapped a long question over three lines and left
+    the plot a sliver)."""
+    size = CharacterProperties(sz=1100, b=True, solidFill="212B32")
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=size), r=[RegularTextRun(rPr=size, t=text)])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _ceiling(rows) -> float:
+    """The top of a % axis: a round number above the highest value drawn (100 at most)."""
+    values = [v for c in ("value", "benchmark_median") for v in rows[c].tolist() if not F.is_missing(v)]
+    top = max(values, default=0.0) * 1.25
+    step = 5 if top <= 30 else 10 if top <= 60 else 20
+    return float(min(100, max(step, -(-top // step) * step)))
+
+
+def _small_text() -> RichText:
+    """8-point axis labels: a name per bar, every bar."""
+    size = CharacterProperties(sz=800)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
+
+
 def _by_column(per_row: list[list]) -> list[list] | None:
     """Per-row number formats (a table mixing % and scores) as one list per column."""
     if not per_row:
@@ -482,12 +521,14 @@ def _rest_words(rec: dict) -> str:
     return "significantly better" if better else "significantly worse"
 
 
-def _style_line(chart: LineChart, unit: str, polarity: str, band: bool) -> None:
+def _style_line(chart: LineChart, unit: str, polarity: str, band: bool, ceiling: float = 100) -> None:
     chart.y_axis.title = ("%" if unit == "%" else "score 0-10") + f" ({polarity})"
     chart.x_axis.title = "Survey year"
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.y_axis.number_format = "0" if unit == "%" else "0.0"
     chart.display_blanks = "gap"  # a withheld year is a gap, never a zero
+    chart.y_axis.scaling.min = 0  # from zero (a score: its whole 0-10 range): a small change must look small
+    chart.y_axis.scaling.max = 10 if unit == "score" else ceiling
     ours = chart.series[0]
     for series in chart.series:
         series.smooth = False  # a smoothed line would show values between the years that were never measured
@@ -521,6 +562,8 @@ def _style_bars(chart: BarChart, unit: str, polarity: str, organisation_first: b
         chart.y_axis.scaling.max = 10
     chart.legend = None
     chart.gapWidth = 60
+    chart.x_axis.tickLblSkip = 1  # every group named (LibreOffice skipped every other name at 10 pt)
+    chart.x_axis.txPr = _small_text()
     bars = chart.series[0]
     bars.graphicalProperties.solidFill = P.NHS_BLUE.lstrip("#")
     bars.dLbls = DataLabelList()

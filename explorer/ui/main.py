@@ -60,7 +60,7 @@ Small groups are counted in combined groups ('Other ... (combined)'); withheld g
 the reason.</p>
 <h3>Keys</h3>
 <p>Ctrl+O open a file · Ctrl+Z / Ctrl+Y undo / redo a view change · Ctrl+T chart ⇄ table ·
-Ctrl+1…6 pages · Ctrl+B open a benchmark workbook · F1 this help.</p>
+Ctrl+1…6 pages · Ctrl+B open a benchmark workbook · Ctrl+E export the board pack · F1 this help.</p>
 <p>The program works offline; nothing leaves this computer.</p>"""
 
 
@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         self._mapping = None
         self._mapping_for: tuple | None = None  # (file, reason, password) while its first rows are read
         self.remember_files = True  # the screenshots command opens files without making them "recent"
+        self.show_done_dialogs = True  # "saved" / "not saved" boxes after an export (tests read the status)
         self.setStyleSheet(STYLE)
 
         self.stack = QStackedWidget(self)
@@ -290,6 +291,10 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Open with a column &mapping…", lambda: self.open_with_mapping())
         file_menu.addSeparator()
         self.save_view_action = self._action(file_menu, "&Save view…", self.save_view, QKeySequence("Ctrl+Shift+S"))
+        self.export_action = self._action(file_menu, "&Export board pack…", lambda: self.export_pack(),
+                                          QKeySequence("Ctrl+E"))
+        self.template_action = self._action(file_menu, "Export board pack from a &template…", self.export_from_template)
+        self.save_template_action = self._action(file_menu, "Save board-pack t&emplate…", self.save_template)
         self._action(file_menu, "Open &view…", self.open_view)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -310,6 +315,9 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(ok and self.session.can_undo)
         self.redo_action.setEnabled(ok and self.session.can_redo)
         self.save_view_action.setEnabled(ok)
+        self.export_action.setEnabled(ok and self._worker is None)
+        self.template_action.setEnabled(ok and self._worker is None)
+        self.save_template_action.setEnabled(ok)
         self.benchmark_action.setEnabled(ok and self.data.is_respondent_level)
 
     # ------------------------------------------------------------------ settings
@@ -380,17 +388,21 @@ class MainWindow(QMainWindow):
         self._run(Worker(_load, file, password, year, mapping), self._on_loaded,
                   f"Opening {Path(file).name}" if file else "Opening the demo trust")
 
-    def _run(self, worker: Worker, done, message: str) -> None:
+    def _run(self, worker: Worker, done, message: str, failed=None, cancelled=None, pool=None) -> None:
         self._worker = worker
         worker.signals.progress.connect(self._on_progress)
         worker.signals.finished.connect(done)
-        worker.signals.failed.connect(self._on_failed)
-        worker.signals.cancelled.connect(self._on_cancelled)
+        worker.signals.failed.connect(failed or self._on_failed)
+        worker.signals.cancelled.connect(cancelled or self._on_cancelled)
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.status.setText(message)
-        worker.start()
+        self._update_actions()
+        if pool is not None:
+            pool.start(worker)
+        else:
+            worker.start()
 
     def cancel_loading(self) -> None:
         if self._worker is not None:
@@ -404,6 +416,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.cancel_button.hide()
         self._worker = None
+        self._update_actions()
 
     def _on_loaded(self, session: Session) -> None:
         self._finish()
@@ -753,6 +766,115 @@ class MainWindow(QMainWindow):
         if measure:
             page.measure = measure
         self.tabs.setCurrentWidget(page)
+
+    # ------------------------------------------------------------------ board pack
+    def export_pack(self, path: str | None = None, options=None, csv: bool = False) -> None:
+        """File → Export board pack… (Ctrl+E): the current view, as a workbook for the board."""
+        from explorer.ui import export_dialog as E
+
+        if self.session is None or self._worker is not None:
+            return
+        if options is None:
+            dialog = E.ExportDialog(self.session.spec, self.settings, self)
+            if dialog.exec() != dialog.DialogCode.Accepted:
+                return
+            options = dialog.options()
+            csv = dialog.csv.isChecked()
+        year = self.panel.focus_year()
+        path = path or E.ask_target(self, self.settings, E.default_name(self.data.organisation, year))
+        if not path:
+            return
+        spec = self.session.spec.with_(years=(year,) if year is not None else ())
+        csv_path = str(Path(path).with_suffix(".csv")) if csv else None
+        self._export = (path, options, csv)
+        # in the figures' own thread: the session's caches are built by one thread at a time
+        notes, self._template_notes = getattr(self, "_template_notes", []), []
+        self._run(Worker(E.export_job, self.session, spec, options, path, csv_path, notes), self._on_exported,
+                  f"Writing the board pack {Path(path).name}", failed=self._on_export_failed,
+                  cancelled=self._on_export_cancelled, pool=self.computer.pool)
+        self.cancel_button.setAccessibleName("Cancel the export")
+
+    def save_template(self, path: str | None = None, options=None) -> str | None:
+        """This view and the pack's options, without the data, to re-run on next year's file."""
+        from explorer.export import ExportError
+        from explorer.export.template import of_pack
+        from explorer.ui import export_dialog as E
+
+        if self.session is None:
+            return None
+        if options is None:
+            dialog = E.ExportDialog(self.session.spec, self.settings, self)
+            dialog.export_button.setText("&Save template…")
+            if dialog.exec() != dialog.DialogCode.Accepted:
+                return None
+            options = dialog.options()
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save board-pack template", "board pack template.json",
+                                                  "Board-pack templates (*.json)")
+        if not path:
+            return None
+        year = self.panel.focus_year()
+        try:
+            of_pack(self.session.spec, options, self.session.source.name if self.session.source else "",
+                    year).save(path)
+        except ExportError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return None
+        self.status.setText(f"Board-pack template saved: {path}")
+        return path
+
+    def export_from_template(self, template_path: str | None = None, path: str | None = None) -> None:
+        """Apply a saved template to this file (what it cannot match is said, and listed on Notes), then
+        export the pack."""
+        from explorer.core.viewspec import SpecError as _SpecError
+        from explorer.export.template import Template
+        from explorer.export.template import apply as apply_template
+        from explorer.ui import export_dialog as E
+
+        if self.session is None or self._worker is not None:
+            return
+        if template_path is None:
+            template_path, _ = QFileDialog.getOpenFileName(self, "Board-pack template", "",
+                                                           "Board-pack templates (*.json)")
+        if not template_path:
+            return
+        try:
+            spec, options, lost = apply_template(Template.load(template_path), self.session)
+            spec = self.session.set_spec(spec.with_(threshold=self.session.spec.threshold))
+        except _SpecError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.panel.apply(spec)
+        self._update_actions()
+        self.refresh(immediate=True)
+        if len(lost) > 1 and self.show_done_dialogs:
+            QMessageBox.information(self, APP_NAME, "\n\n".join(lost[1:]) + "\n\nThis is listed on the pack's Notes too.")
+        self._template_notes = lost
+        self.export_pack(path or E.ask_target(self, self.settings,
+                                              E.default_name(self.data.organisation, self.panel.focus_year())), options)
+
+    def _on_exported(self, path: str) -> None:
+        from explorer.ui import export_dialog as E
+
+        self._finish()
+        self.status.setText(f"Board pack saved: {path}")
+        if self.show_done_dialogs:
+            E.done(self, path)
+
+    def _on_export_failed(self, message: str, error: object) -> None:
+        from explorer.ui import export_dialog as E
+
+        self._finish()
+        self.status.setText(f"Board pack not saved: {message}")
+        path, options, csv = self._export
+        if self.show_done_dialogs and E.failed(self, message, error):
+            target = E.ask_target(self, self.settings, Path(path).name)
+            if target:
+                self.export_pack(target, options, csv)
+
+    def _on_export_cancelled(self) -> None:
+        self._finish()
+        self.status.setText("Export cancelled; no file was written.")
 
     # ------------------------------------------------------------------ view files
     def save_view(self) -> None:

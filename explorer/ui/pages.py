@@ -7,12 +7,14 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QSplitter,
+    QAbstractItemView, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton,
+    QScrollArea, QSplitter,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from explorer.core.results import Results
 from explorer import figures as F
+from explorer.core.findings import findings
 from explorer.ui.cards import ChartCard
 from explorer.ui.charts import BreakdownChart, DriversChart, LikertChart, TrendChart
 
@@ -357,6 +359,15 @@ class OverviewPage(QWidget):
         self.quick.itemActivated.connect(self._open_quick)
         self.quick.cellDoubleClicked.connect(lambda r, c: self._open_quick(self.quick.item(r, 0)))
         outer.addWidget(self.quick, 2)
+        stands_title = QLabel("What stands out", self)
+        stands_title.setObjectName("sectionTitle")
+        outer.addWidget(stands_title)
+        self.stands_out = QListWidget(self)
+        self.stands_out.setWordWrap(True)
+        self.stands_out.setAccessibleName("What stands out")
+        self.stands_out.setAccessibleDescription("The findings of each lens in words, as in the board pack: "
+                                                 "significant changes first, then gaps to similar trusts.")
+        outer.addWidget(self.stands_out, 1)
         grid = QGridLayout()
         self.lens_tables: dict[str, QTableWidget] = {}
         self.lens_buttons: dict[str, QPushButton] = {}
@@ -396,6 +407,10 @@ class OverviewPage(QWidget):
 
     def show_results(self, by_lens: dict[str, Results], year: int) -> None:
         heads = {lens: F.headline(r, year) for lens, r in by_lens.items()}
+        self.stands_out.clear()
+        for lens, r in by_lens.items():
+            for finding in findings(r, year)[:2]:  # the same sentences as the board pack's Summary
+                self.stands_out.addItem(f"{LENS_TITLES[lens]}: {finding.text}")
         reasons = [r.empty_reason for r in by_lens.values() if r.empty_reason]
         self.empty.setText(reasons[0] if reasons else "")
         self.empty.setVisible(bool(reasons))
