@@ -304,8 +304,9 @@ class Book:
         ws = self.sheet("Breakdowns", f"Every measure by group, {pack.year}")
         by = " and ".join(pack.spec.breakdown) if pack.options.breakdowns else ""
         if not by:
-            X.put(ws, 4, 1, "No 'compare by' column was chosen for this pack, so there are no groups to set side by "
-                            "side. Choose one (for example Directorate) and export again.", font=X.NOTE)
+            X.put(ws, 4, 1, "The groups were left out of this pack (as chosen when it was made)." if pack.spec.breakdown
+                  else "No 'compare by' column was chosen for this pack, so there are no groups to set side by "
+                       "side. Choose one (for example Directorate) and export again.", font=X.NOTE)
             _widths(ws, {1: 100})
             return
         X.paragraph(ws, 3, f"By {by}. Shading runs from worse (orange) to better (purple) along each row, lower-is-better "
