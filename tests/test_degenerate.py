@@ -116,3 +116,19 @@ def test_drivers_are_refused_where_they_are_not_offered(demo):
 def test_a_view_of_a_combined_group_shows_no_change(demo):
     r = demo.compute(ViewSpec(measures=("harassment_colleagues",), filter=Eq("Directorate", "Other directorates (combined)")))
     assert not r.table["suppressed"].all() and r.table["change"].isna().all()
+
+
+def test_a_filtered_selection_never_says_no_answers_when_its_answers_are_only_combined_away():
+    """Review 8: under the local rule Corporate x Estates and Ancillary (17 people) is combined further
+    for the harassment questions; its rows said 'no answers from this group', which was untrue."""
+    from explorer.core import disclosure as D
+    from explorer.core.filters import And, Eq
+    from explorer.core.session import Session
+
+    s = Session.open_demo()
+    flt = And((Eq("Directorate", "Corporate"), Eq("Staff group", "Estates and Ancillary")))
+    r = s.compute(s.spec.with_(lens="bullying", filter=flt, local_rule=True, years=(2025,)))
+    harassment = r.rows(measure="harassment_colleagues", year=2025).iloc[0]
+    assert harassment["suppressed"] and harassment["suppression_reason"] == D.reason_no_answers_shown()
+    assert (r.table["suppression_reason"] != D.reason_no_answers()).all()
+    assert "nobody answered" not in r.empty_reason or "or too few" in r.empty_reason

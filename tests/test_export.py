@@ -285,6 +285,8 @@ def test_options_and_measures_are_honoured_or_refused(session, spec):
     one = gather(session, spec.with_(measures=("harassment_colleagues",)), PackOptions())
     assert list(one.parts) == ["bullying"] and one.parts["bullying"].charted == ["harassment_colleagues"]
     with pytest.raises(ValueError, match="in none of"):
+        gather(session, spec.with_(measures=("work_initiative",)), PackOptions())
+    with pytest.raises(ValueError, match="no measure 'q1'"):
         gather(session, spec.with_(measures=("q1",)), PackOptions())
     flat = gather(session, spec, PackOptions(breakdowns=False, lenses=("trust",)))
     assert (flat.parts["trust"].results.table["group"] == ORGANISATION_GROUP).all()
@@ -316,7 +318,8 @@ def test_the_export_command_writes_the_pack_and_refuses_in_one_sentence(tmp_path
     capsys.readouterr()
     for bad, words in ((["-o", str(tmp_path / "pack.txt")], "ending in .xlsx"),
                        (["--filter", "Directorate=Medicin", "-o", str(out)], "no Directorate 'Medicin'"),
-                       (["--measure", "q1", "-o", str(out)], "in none of"),
+                       (["--measure", "work_initiative", "-o", str(out)], "in none of"),
+                       (["--measure", "q1", "-o", str(out)], "no measure 'q1'"),
                        (["-o", str(tmp_path / "missing" / "pack.xlsx")], "does not exist")):
         assert main(["export", "--demo"] + bad) == 2
         err = capsys.readouterr().err.strip()
@@ -419,6 +422,10 @@ def test_review_refusals_leave_nothing_behind(tmp_path, capsys):
         err = capsys.readouterr().err
         assert words in err and "0 respondents" not in err
         assert keep.read_bytes() == b"old pack"
+    workbook = str(demo_files()["benchmark_xlsx"])  # published figures: no groups to compare by
+    assert main(["export", workbook, "--organisation", "Aldermarsh Hospitals NHS Trust", "--by", "Directorate",
+                 "-o", str(keep)]) == 2
+    assert "cannot be compared by Directorate" in capsys.readouterr().err and keep.read_bytes() == b"old pack"
     fresh = tmp_path / "fresh.xlsx"
     assert main(["export", "--demo", "--lens", "trust", "-o", str(fresh)]) == 0
     mask = os.umask(0)

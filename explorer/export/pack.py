@@ -99,6 +99,9 @@ def gather(session: Session, spec: ViewSpec | None = None, options: PackOptions 
     catalog = session.catalog()
     in_lens = {lens: [m.id for m in catalog.lenses.get(lens, {}).get("measures", [])] for lens in options.lenses}
     lost = [m for m in spec.measures if not any(m in ids for ids in in_lens.values())]
+    unknown = [m for m in lost if m not in {x.id for x in catalog.measures}]
+    if unknown:
+        raise SpecError(f"There is no measure '{unknown[0]}' in this file (see the summary command's --help for ids).")
     if lost:
         raise SpecError(f"A board pack is organised by lens, and {lost[0]} is in none of "
                         f"{', '.join(options.lenses)}: leave it out, or see it with the summary command.")
@@ -120,6 +123,9 @@ def gather(session: Session, spec: ViewSpec | None = None, options: PackOptions 
         charted = charted_measures(results, view.with_(lens=lens))
         parts[lens] = LensPart(lens, results, answers, charted, findings(results, year))
         notes += list(results.notes)
+    if base.breakdown and not any((part.results.table["breakdown"].astype(str) != "").any() for part in parts.values()):
+        raise SpecError(f"The figures of this file cannot be compared by {' and '.join(base.breakdown)} (published "
+                        "figures have no such groups); choose no 'compare by' column for the pack.")
     if all(not (~part.results.table["suppressed"].astype(bool)).any() for part in parts.values()):
         reason = next((p.results.empty_reason for p in parts.values() if p.results.empty_reason), "")
         raise SpecError(reason or "Every figure of this selection is withheld, so there is no pack to write; "

@@ -107,7 +107,7 @@ class Book:
         page = sum(widths.values())
         row = 5
         X.put(ws, row, 1, "Findings", font=X.HEADING)
-        found = [f for part in pack.parts.values() for f in part.findings[:4]]  # the first of each lens
+        found = [f for part in pack.parts.values() for f in _leading(part.findings, pack.spec.measures)]
         if not found:
             X.paragraph(ws, row + 1, "No finding can be stated: the figures of this selection are withheld.", 8, page)
             row += 1
@@ -197,7 +197,7 @@ class Book:
         shown = [rec for rec in recs if not rec["suppressed"]]
         words = (f"from {F.format_value(shown[0]['value'], unit)} in {int(shown[0]['year'])} to "
                  f"{F.format_value(shown[-1]['value'], unit)} in {int(shown[-1]['year'])}") if shown else "every year withheld"
-        self.chart(ws, chart, f"{get_column_letter(CHART_COLUMN)}{row - 1}", f"{label}: trend",
+        self.chart(ws, chart, f"{get_column_letter(CHART_COLUMN)}{row}", f"{label}: trend",
                    f"Line chart of {label} by survey year ({polarity}), {words}"
                    + ("; dashed: the median of similar trusts." if band else "."))
         return self._groups_block(ws, lens, r, m, trend, unit, label, polarity, max(last + 2, row + BLOCK_ROWS))
@@ -235,10 +235,12 @@ class Book:
         chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
         _style_bars(chart, unit, polarity, organisation_first=bool(len(org)))
         chart.height = min(17.0, max(CHART_HEIGHT, 0.75 * len(rows) + 3))  # room for every name, within a page
-        top = [rec for rec in groups.to_dict("records") if not rec["suppressed"]]
+        combined = set(r.extra.get("combined_groups", ()))  # a mix made for protection is never singled out
+        top = [rec for rec in groups.to_dict("records") if not rec["suppressed"] and rec["group_1"] not in combined
+               and rec["group_2"] not in combined]
         words = (f"highest {top[0]['group']} at {F.format_value(top[0]['value'], unit)}, lowest {top[-1]['group']} at "
                  f"{F.format_value(top[-1]['value'], unit)}") if top else "every group withheld"
-        self.chart(ws, chart, f"{get_column_letter(CHART_COLUMN)}{row - 1}", f"{label} by {by}, {pack.year}",
+        self.chart(ws, chart, f"{get_column_letter(CHART_COLUMN)}{row}", f"{label} by {by}, {pack.year}",
                    f"Bar chart of {label} for each {by} group in {pack.year}, highest first ({polarity}): {words}; "
                    f"the first bar is the whole selection; withheld groups have no bar.")
         return max(last + 2, row + int(chart.height / 0.53) + 1)
@@ -435,7 +437,7 @@ def _int(value):
 
 
 def _value_header(unit: str) -> str:
-    return "Value (%)" if unit == "%" else "Score (0-10)" if unit == "score" else "Value"
+    return "Value (%)" if unit == "%" else "Score (out of 10)" if unit == "score" else "Value"
 
 
 def _significance(rec: dict) -> str:
@@ -488,6 +490,13 @@ def _title(text: str) -> Title:
     size = CharacterProperties(sz=1100, b=True, solidFill="212B32")
     paragraph = Paragraph(pPr=ParagraphProperties(defRPr=size), r=[RegularTextRun(rPr=size, t=text)])
     return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _leading(found: list, chosen: tuple[str, ...], count: int = 4) -> list:
+    """A lens's first findings for the Summary; with measures chosen, each one's own figure first
+    (a long list of group findings must not crowd out the figure the pack was made for)."""
+    heads = [f for f in found if f.kind in ("change", "level") and f.measure in chosen]
+    return heads + [f for f in found if f not in heads][:max(0, count - len(heads))]
 
 
 def _ceiling(rows) -> float:
@@ -549,6 +558,8 @@ def _style_line(chart: LineChart, unit: str, polarity: str, band: bool, ceiling:
         median.graphicalProperties.line = LineProperties(solidFill=P.NHS_MID_GREY.lstrip("#"), prstDash="dash", w=19050)
         median.marker.symbol = "none"
     chart.legend.position = "b"
+    if not band:
+        chart.legend = None  # one line: its name is the chart's title
     chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
 
 

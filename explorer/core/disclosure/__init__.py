@@ -68,7 +68,7 @@ from explorer.core.unverified import load_unverified
 __all__ = ["NOT_STATED", "ORGANISATION", "PEOPLE", "POOLED", "Family", "MeasurePartition", "Rule", "coarsen",
            "leaves", "join", "separated", "pooled_label", "minimum_threshold", "local_rule_max", "rule",
            "reason_small", "reason_combined_or_small", "reason_parts", "reason_local",
-           "reason_column_dropped", "reason_no_answers", "REASON_YEAR_TOO_SMALL"]
+           "reason_column_dropped", "reason_no_answers", "reason_no_answers_shown", "REASON_YEAR_TOO_SMALL"]
 
 
 def minimum_threshold() -> int:
@@ -112,6 +112,12 @@ def reason_column_dropped(column: str) -> str:
 
 def reason_no_answers() -> str:
     return "no answers from this group"
+
+
+def reason_no_answers_shown() -> str:
+    """A filtered selection's figure with no answers it may show: nobody answered, or those who did are
+    counted in combined groups with others (which of the two is not said: that would tell who exists)."""
+    return "no answers that can be shown for this selection (nobody answered, or too few to show without revealing them)"
 
 
 REASON_YEAR_TOO_SMALL = "too few responses this year to show anything safely"

@@ -135,6 +135,9 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
             table = pd.concat([table, found], ignore_index=True)
             notes.append(drivers.CAVEAT)
     table = table[table["year"].isin(shown)]
+    if view.filter is not None:  # "no answers" would be untrue where answers exist but sit in combined groups
+        vague = table["_total"].astype(bool) & (table["suppression_reason"] == D.reason_no_answers())
+        table.loc[vague, "suppression_reason"] = D.reason_no_answers_shown()
     coarsened = [m.label for m in measures if (view.breakdown or view.filter is not None)
                  and (m.kind == "score" or prep.state(m) is not None)
                  and prep.partition(view.family, m, view.threshold, view.local).coarsened]
@@ -159,7 +162,7 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
     empty = "" if shown_any else _empty_reason(prep, spec, view, shown, table, ctx)
     if empty:
         notes.insert(0, empty)
-        vague = table["suppression_reason"] == D.reason_no_answers()
+        vague = table["suppression_reason"].isin([D.reason_no_answers(), D.reason_no_answers_shown()])
         table.loc[vague, "suppression_reason"] = empty
     extra: dict = {"respondents": _respondents(prep, ctx, shown, None),
                    # the names a combined group ("Other directorates (combined)") takes in the compare-by
@@ -248,6 +251,9 @@ def _empty_reason(prep: Prepared, spec: ViewSpec, view: cells.View, shown: tuple
                 "without revealing them.")
     if (totals == D.reason_no_answers()).all() and len(totals):
         return f"No one in this selection answered the chosen questions in {_years_text(shown)}."
+    if totals.isin([D.reason_no_answers(), D.reason_no_answers_shown()]).all() and len(totals):
+        return (f"No answers to the chosen questions can be shown for this selection in {_years_text(shown)}: "
+                "nobody answered them, or too few to show without revealing them.")
     return ("Every figure in this view is withheld to protect small groups; choose a wider selection or "
             "compare by fewer columns.")
 
