@@ -94,7 +94,9 @@ def _command_parser(name: str) -> argparse.ArgumentParser:
                             help="a lens's measures" if name == "summary" else "only this lens (default: all three)")
         parser.add_argument("--measure", action="append", default=[], metavar="ID",
                             help="a measure by id (e.g. harassment_colleagues, PP7_2); repeatable")
-        parser.add_argument("--year", action="append", default=[], type=int, metavar="Y", help="survey year; repeatable")
+        parser.add_argument("--year", action="append", default=[], type=int, metavar="Y",
+                            help="survey year; repeatable" if name == "summary" else
+                            "the pack's year (default: the latest); its trends run up to it")
         parser.add_argument("--filter", action="append", default=[], metavar="COLUMN=VALUE",
                             help="keep respondents where COLUMN=VALUE (COLUMN=A|B any of, COLUMN!=V not); repeatable")
         parser.add_argument("--by", action="append", default=[], metavar="COLUMN", help="compare by a column (up to two)")
@@ -304,25 +306,32 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.comparator in ("none", "organisation"):
         raise UsageError("The board pack compares each figure with last year and, with a benchmark workbook, with "
                          "similar trusts; --comparator none|organisation is for the summary command.")
-    if args.csv:  # checked before anything is written: a bad CSV path must not leave a new workbook behind
-        from pathlib import Path
+    from pathlib import Path
 
-        csv_path = Path(args.csv)
-        if csv_path.suffix.lower() not in (".csv", ".txt"):
-            raise UsageError(f"Give a CSV file name ending in .csv, not '{csv_path.name}'.")
-        if not (csv_path.parent if str(csv_path.parent) else Path(".")).is_dir():
-            raise UsageError(f"The folder {csv_path.parent} does not exist.")
+    # checked before anything is written: a bad second path must not leave a new workbook behind
+    for option, value, suffixes in (("CSV", args.csv, (".csv", ".txt")), ("template", args.save_template, (".json",))):
+        if value:
+            path = Path(value)
+            if path.suffix.lower() not in suffixes:
+                raise UsageError(f"Give a {option} file name ending in {suffixes[0]}, not '{path.name}'.")
+            if not (path.parent if str(path.parent) else Path(".")).is_dir():
+                raise UsageError(f"The folder {path.parent} does not exist.")
     try:
         if args.template:
             given = [flag for flag, value in (("--view", args.view), ("--lens", args.lens), ("--measure", args.measure),
-                                              ("--filter", args.filter), ("--by", args.by), ("--year", args.year))
-                     if value]
+                                              ("--filter", args.filter), ("--by", args.by), ("--year", args.year),
+                                              ("--weighted", args.weighted), ("--local-rule", args.local_rule),
+                                              ("--comparator", args.comparator)) if value]
             if given:
                 raise UsageError(f"--template sets the view; give {given[0]} without it, or change the template.")
             template = Template.load(args.template)
+            if args.threshold is not None and args.threshold < template.spec.threshold:
+                raise UsageError(f"The template withholds figures on fewer than {template.spec.threshold} people; "
+                                 "--threshold cannot lower that.")
             session, _, warnings = _view(args, "export", ["positive", "score"])
             spec, options, lost = apply_template(template, session)
-            spec = session.set_spec(spec.with_(threshold=args.threshold or spec.threshold))
+            spec = session.set_spec(spec.with_(threshold=args.threshold or spec.threshold,
+                                               organisation=args.organisation or spec.organisation))
         else:
             session, spec, warnings = _view(args, "export", ["positive", "score"])
             options = PackOptions(lenses=(args.lens,) if args.lens else LENSES)

@@ -447,3 +447,32 @@ def test_review_one_year_file_and_many_groups(session, tmp_path):
         heights = [int(cy) / 360000 for n in z.namelist() if n.startswith("xl/drawings/drawing")
                    for cy in re.findall(rb'<xdr:ext cx="\d+" cy="(\d+)"', z.read(n))]
     assert heights and max(heights) <= 17.01 and max(heights) > 14  # tall for ~40 groups, yet within an A4 page
+
+
+# ------------------------------------------------------------------------------ review 9 (second hostile review)
+def test_review2_a_template_never_loses_its_protection_and_bad_ones_are_one_sentence(tmp_path, capsys):
+    import json
+
+    from explorer.cli import main
+
+    template = tmp_path / "t.json"
+    assert main(["export", "--demo", "--lens", "trust", "--threshold", "20", "--local-rule", "-o",
+                 str(tmp_path / "a.xlsx"), "--save-template", str(template)]) == 0
+    capsys.readouterr()
+    for extra, words in ((["--weighted"], "--weighted"), (["--local-rule"], "--local-rule"),
+                         (["--comparator", "last_year"], "--comparator"), (["--threshold", "11"], "cannot lower"),
+                         (["--save-template", str(tmp_path / "t.txt")], "ending in .json")):
+        out = tmp_path / "b.xlsx"
+        assert main(["export", "--demo", "--template", str(template), "-o", str(out)] + extra) == 2
+        err = capsys.readouterr().err
+        assert words in err and "Traceback" not in err and not out.exists()
+    assert main(["export", "--demo", "--template", str(template), "-o", str(tmp_path / "c.xlsx")]) == 0
+    notes = [str(r[1]) for r in _tables(openpyxl.load_workbook(tmp_path / "c.xlsx")["Notes"])["Notes"]]
+    assert any("fewer than 20" in n for n in notes) and any("Local rule on" in n for n in notes)
+    good = json.loads(template.read_text())
+    for change in ({"pack": [1, 2]}, {"version": "2"}, {"pack": {**good["pack"], "lenses": None}},
+                   {"pack": {**good["pack"], "breakdowns": "false"}}, {"view": [1]}):
+        (tmp_path / "bad.json").write_text(json.dumps({**good, **change}))
+        assert main(["export", "--demo", "--template", str(tmp_path / "bad.json"), "-o", str(tmp_path / "d.xlsx")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert "cannot be used" in err and "\n" not in err and "object" not in err, err

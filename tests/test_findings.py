@@ -160,7 +160,8 @@ def test_a_combined_group_is_never_singled_out():
         extra={"combined_groups": (pooled,)})
     said = texts(findings(table))
     assert pooled not in said and "60.0" not in said
-    assert "Surgery is highest at 25.0% (n = 400)" in said
+    # the tables beside show the combined group higher: the sentence must not contradict them
+    assert "Surgery is the highest of the groups named on their own at 25.0% (n = 400)" in said
     assert pooled in texts(findings(results(*table.table.to_dict("records"))))  # only because it is marked
 
 

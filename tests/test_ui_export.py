@@ -122,3 +122,22 @@ def test_a_template_saved_in_the_window_re_runs_with_the_same_selections(window,
     assert book.sheetnames == ["Summary", "Morale", "Breakdowns", "Notes"]
     notes = [c.value for row in book["Notes"].iter_rows() for c in row]
     assert "Template" in notes
+
+
+def test_a_template_in_the_window_keeps_the_stricter_threshold_and_its_notes_stay_with_it(window, qtbot, tmp_path,
+                                                                                          monkeypatch):
+    from explorer.export import PackOptions
+    from explorer.ui import export_dialog as E
+
+    window.session.set_spec(window.session.spec.with_(threshold=25))
+    template = window.save_template(str(tmp_path / "t.json"), PackOptions(lenses=("trust",)))
+    window.session.set_spec(window.session.spec.with_(threshold=11))
+    monkeypatch.setattr(E, "ask_target", lambda *a: None)  # the person closes the save dialog
+    window.export_from_template(template)
+    assert window.session.spec.threshold == 25  # a template never lowers protection
+    assert window._worker is None  # nothing was exported
+    window.export_pack(str(tmp_path / "plain.xlsx"), PackOptions(lenses=("trust",)))
+    _until_done(window, qtbot)
+    notes = [c.value for row in openpyxl.load_workbook(tmp_path / "plain.xlsx")["Notes"].iter_rows() for c in row]
+    assert "Template" not in notes  # the cancelled template's notes did not follow into another pack
+    assert any("fewer than 25" in str(n) for n in notes)

@@ -112,8 +112,10 @@ def _make(kind: str, row, text: str, importance: float, *, significant=None, dir
                    group=str(row["group"]) if group is None else group, importance=round(importance, 6))
 
 
-def _headline(org, groups: list[dict]) -> Finding:
-    """The organisation's figure and its change: kind 'change' when significant, else 'level'."""
+def _headline(org, groups: list[dict], above: float | None = None) -> Finding:
+    """The organisation's figure and its change: kind 'change' when significant, else 'level'.
+    ``above``: the highest value of a combined group, which is never named (the named group is then
+    called the highest of those named on their own, as the tables beside it bear out)."""
     unit, change, significant = org["unit"], org["change"], _flag(org["significant"])
     text, direction, size = f"{org['label']}: {_base(org)}", "", 0.0
     if not _missing(org["previous_year"]):
@@ -135,7 +137,9 @@ def _headline(org, groups: list[dict]) -> Finding:
     if groups:
         top = max(groups, key=lambda r: float(r["value"]))  # the first of equals, in the table's order
         n = _n(top["n"])
-        text += f"; {top['group']} is highest at {_value(float(top['value']), unit)}{f' (n = {n})' if n else ''}"
+        named_only = above is not None and above > float(top["value"])
+        highest = "the highest of the groups named on their own" if named_only else "highest"
+        text += f"; {top['group']} is {highest} at {_value(float(top['value']), unit)}{f' (n = {n})' if n else ''}"
     kind = "change" if significant is True and direction else "level"
     return _make(kind, org, text + ".", TIER[kind] + _weight(size, unit), significant=significant,
                  direction=direction)
@@ -219,7 +223,8 @@ def findings(results: Results, year: int | None = None, limit: int | None = None
         groups = _shown([r for r in rows if not _blank(r["breakdown"])])
         # a combined group is a mix made for protection: shown, but never singled out
         own = [r for r in groups if r["group_1"] not in combined and r["group_2"] not in combined]
-        out.append(_headline(org, own))
+        pooled = [float(r["value"]) for r in groups if r not in own]
+        out.append(_headline(org, own, above=max(pooled, default=None)))
         out += [f for f in (_benchmark(org),) if f]
         out += [f for row in own if (f := _group(row))]
         breakdowns: dict[str, list[dict]] = {}

@@ -52,19 +52,42 @@ class Template:
         if not isinstance(data, dict) or data.get("kind") != KIND:
             raise SpecError(f"{name} is not a board-pack template (save one with File → Save board-pack template… "
                             "or export --save-template).")
-        if data.get("version", 0) > VERSION:
+        version = data.get("version", 0)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise SpecError(f"The template {name} cannot be used: its version is not a whole number.")
+        if version > VERSION:
             raise SpecError(f"{name} was saved by a newer version of this program; update it to use the template.")
-        pack = data.get("pack") or {}
+        options = _options(data.get("pack", {}), name)
+        view = data.get("view")
+        if not isinstance(view, dict):
+            raise SpecError(f"The template {name} cannot be used: it holds no view.")
         try:
-            options = PackOptions(lenses=tuple(pack.get("lenses", PackOptions().lenses)),
-                                  breakdowns=bool(pack.get("breakdowns", True)),
-                                  marking=str(pack.get("marking", "OFFICIAL")), title=str(pack.get("title", "")),
-                                  author=str(pack.get("author", "")))
-            spec = ViewSpec.from_dict(data.get("view") or {})
-        except (TypeError, ValueError) as exc:
+            spec = ViewSpec.from_dict(view)
+        except SpecError as exc:
             raise SpecError(f"The template {name} cannot be used: {exc}") from None
+        except (TypeError, ValueError, AttributeError):
+            raise SpecError(f"The template {name} cannot be used: its view is not one this program saved.") from None
         made = data.get("made_from") if isinstance(data.get("made_from"), dict) else {}
         return cls(spec=spec, options=options, made_from=made)
+
+
+def _options(pack, name: str) -> PackOptions:
+    """The pack's settings from a template, each checked (a hand-edited file gets one sentence)."""
+    bad = f"The template {name} cannot be used: its pack settings are not valid"
+    if not isinstance(pack, dict):
+        raise SpecError(bad + ".")
+    lenses = pack.get("lenses", list(PackOptions().lenses))
+    if not isinstance(lenses, list) or not all(isinstance(x, str) for x in lenses):
+        raise SpecError(bad + " (lenses should be a list such as [\"trust\", \"bullying\"]).")
+    if not isinstance(pack.get("breakdowns", True), bool):
+        raise SpecError(bad + " (breakdowns should be true or false).")
+    texts = {k: pack.get(k, default) for k, default in (("marking", "OFFICIAL"), ("title", ""), ("author", ""))}
+    if not all(isinstance(v, str) for v in texts.values()):
+        raise SpecError(bad + " (marking, title and author should be text).")
+    try:
+        return PackOptions(lenses=tuple(lenses), breakdowns=pack.get("breakdowns", True), **texts)
+    except SpecError as exc:
+        raise SpecError(f"{bad}: {exc}") from None
 
 
 def of_pack(spec: ViewSpec, options: PackOptions, source: str, year: int) -> Template:

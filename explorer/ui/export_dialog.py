@@ -31,8 +31,7 @@ def export_job(session: Session, spec: ViewSpec, options: PackOptions, path: str
     pack = gather(session, spec, options, progress=part(0.0, 0.7))
     pack.template = list(template)
     write_pack(pack, path, progress=part(0.7, 0.25))
-    if csv_path:
-        progress(0.96, "Writing the figures as CSV")
+    if csv_path:  # no progress report (which is where Cancel stops the work): the workbook is saved by now
         write_csv(pack_results(pack), csv_path)
     return path
 

@@ -768,7 +768,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
 
     # ------------------------------------------------------------------ board pack
-    def export_pack(self, path: str | None = None, options=None, csv: bool = False) -> None:
+    def export_pack(self, path: str | None = None, options=None, csv: bool = False, template=()) -> None:
         """File → Export board pack… (Ctrl+E): the current view, as a workbook for the board."""
         from explorer.ui import export_dialog as E
 
@@ -786,10 +786,9 @@ class MainWindow(QMainWindow):
             return
         spec = self.session.spec.with_(years=(year,) if year is not None else ())
         csv_path = str(Path(path).with_suffix(".csv")) if csv else None
-        self._export = (path, options, csv)
+        self._export = (path, options, csv, list(template))
         # in the figures' own thread: the session's caches are built by one thread at a time
-        notes, self._template_notes = getattr(self, "_template_notes", []), []
-        self._run(Worker(E.export_job, self.session, spec, options, path, csv_path, notes), self._on_exported,
+        self._run(Worker(E.export_job, self.session, spec, options, path, csv_path, list(template)), self._on_exported,
                   f"Writing the board pack {Path(path).name}", failed=self._on_export_failed,
                   cancelled=self._on_export_cancelled, pool=self.computer.pool)
         self.cancel_button.setAccessibleName("Cancel the export")
@@ -840,7 +839,8 @@ class MainWindow(QMainWindow):
             return
         try:
             spec, options, lost = apply_template(Template.load(template_path), self.session)
-            spec = self.session.set_spec(spec.with_(threshold=self.session.spec.threshold))
+            # the stricter of the template's threshold and the window's: a template never lowers protection
+            spec = self.session.set_spec(spec.with_(threshold=max(spec.threshold, self.session.spec.threshold)))
         except _SpecError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
             return
@@ -849,9 +849,9 @@ class MainWindow(QMainWindow):
         self.refresh(immediate=True)
         if len(lost) > 1 and self.show_done_dialogs:
             QMessageBox.information(self, APP_NAME, "\n\n".join(lost[1:]) + "\n\nThis is listed on the pack's Notes too.")
-        self._template_notes = lost
-        self.export_pack(path or E.ask_target(self, self.settings,
-                                              E.default_name(self.data.organisation, self.panel.focus_year())), options)
+        target = path or E.ask_target(self, self.settings, E.default_name(self.data.organisation, self.panel.focus_year()))
+        if target:
+            self.export_pack(target, options, template=lost)
 
     def _on_exported(self, path: str) -> None:
         from explorer.ui import export_dialog as E
@@ -866,11 +866,11 @@ class MainWindow(QMainWindow):
 
         self._finish()
         self.status.setText(f"Board pack not saved: {message}")
-        path, options, csv = self._export
+        path, options, csv, template = self._export
         if self.show_done_dialogs and E.failed(self, message, error):
             target = E.ask_target(self, self.settings, Path(path).name)
             if target:
-                self.export_pack(target, options, csv)
+                self.export_pack(target, options, csv, template)
 
     def _on_export_cancelled(self) -> None:
         self._finish()
