@@ -358,7 +358,7 @@ class OverviewPage(QWidget):
         self.quick.setAccessibleDescription("Press Enter on a row to open its page.")
         self.quick.itemActivated.connect(self._open_quick)
         self.quick.cellDoubleClicked.connect(lambda r, c: self._open_quick(self.quick.item(r, 0)))
-        outer.addWidget(self.quick, 2)
+        outer.addWidget(self.quick)  # as tall as its rows (set when filled): the findings below get the room
         stands_title = QLabel("What stands out", self)
         stands_title.setObjectName("sectionTitle")
         outer.addWidget(stands_title)
@@ -430,6 +430,8 @@ class OverviewPage(QWidget):
             for c, text in enumerate(cells, start=1):
                 self.quick.setItem(r, c, _item(text, align_right=c < 3))
         self.quick.resizeRowsToContents()
+        rows_height = sum(self.quick.rowHeight(r) for r in range(self.quick.rowCount()))
+        self.quick.setFixedHeight(self.quick.horizontalHeader().height() + rows_height + 2 * self.quick.frameWidth() + 2)
         for lens, table in self.lens_tables.items():
             head = heads.get(lens, pd.DataFrame())
             # the lens's summary scores (themes, People Promise elements); its questions are on its page
