@@ -181,6 +181,10 @@ def test_number_formats_print_setup_and_headers(book, pack):
         assert ws.print_title_rows == "$1:$2"
         assert "OFFICIAL-SENSITIVE" in ws.oddFooter.center.text and "Page &P of &N" in ws.oddFooter.right.text
         assert ws.freeze_panes is not None
+    widths = {k: v.width for k, v in book["Trust"].column_dimensions.items()}
+    assert widths["A"] >= 30 and widths["C"] < widths["A"] and widths["H"] <= 2  # names wide, n narrow, a gutter
+    groups = {k: v.width for k, v in book["Breakdowns"].column_dimensions.items() if k >= "D"}
+    assert groups and all(6 <= w <= 11 for w in groups.values())  # from content, within the layout's cap
     notes = [r[1] for r in _tables(book["Notes"])["Notes"]]
     assert any(f"fewer than {pack.spec.threshold}" in str(n) for n in notes)
     assert any("lower is better" in str(n) for n in notes)

@@ -146,21 +146,26 @@ def _unique_headers(headers: list[str]) -> list[str]:
     return out
 
 
-def fit_columns(ws, minimum: float = 8, maximum: float = 48, fixed: dict[int, float] | None = None) -> None:
-    """Widths from content (openpyxl never sizes columns): the longest line, within limits."""
+def fit_columns(ws, caps: dict[int, float], minimum: float = 6, gutter: dict[int, float] | None = None) -> None:
+    """Widths from content (openpyxl never sizes columns): each column as wide as its longest line,
+    up to its cap in the page's layout (beyond it, text wraps and rows grow: see :func:`fit_rows`).
+    ``gutter``: widths for columns with no content of their own (the space between tables and charts)."""
     widths: dict[int, float] = {}
+    merged = {c for rng in ws.merged_cells.ranges for row in rng.cells for c in [row]}
     for row in ws.iter_rows():
         for cell in row:
-            if cell.value is None or cell.coordinate in ws.merged_cells:
+            if cell.value is None or (cell.row, cell.column) in merged or cell.column not in caps:
                 continue
             text = cell.value if isinstance(cell.value, str) else _shown(cell)
             longest = max((len(line) for line in str(text).split("\n")), default=0)
             bold = cell.font is not None and cell.font.bold
             widths[cell.column] = max(widths.get(cell.column, 0), longest * (1.1 if bold else 1.0) + 2)
-    for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = max(minimum, min(maximum, width))
-    for column, width in (fixed or {}).items():
-        ws.column_dimensions[get_column_letter(column)].width = width
+    for column, cap in caps.items():
+        width = widths.get(column)
+        if width is None:
+            width = (gutter or {}).get(column, cap)
+        ws.column_dimensions[get_column_letter(column)].width = max(minimum, min(cap, width)) if column in widths \
+            else width
 
 
 def _shown(cell) -> str:

@@ -147,7 +147,6 @@ class Book:
         pack, part = self.pack, self.pack.parts[lens]
         r = part.results
         ws = self.sheet(LENS_TITLES[lens], f"{LENS_NAMES[lens]}, {pack.year}")
-        _widths(ws, WIDTHS)  # first: a wide answers table widens its own columns after
         X.put(ws, 3, 1, r.empty_reason or _weighting(pack), font=X.NOTE)
         row = 4
         X.put(ws, row, 1, "The chosen measures" if pack.spec.measures else "Every measure of this lens",
@@ -165,6 +164,8 @@ class Book:
             row = self.measure_block(ws, lens, r, m, row)
         if part.answers is not None:
             row = self.answers_block(ws, lens, part.answers, row)
+        wide = ws.max_column if ws.max_column > len(WIDTHS) - 1 else len(WIDTHS)  # a 7-option answers table
+        X.fit_columns(ws, {**WIDTHS, **{c: 11 for c in range(len(WIDTHS), wide + 1)}}, gutter={8: 2})
         ws.freeze_panes = "A3"
 
     def measure_block(self, ws, lens: str, r: Results, m: str, row: int) -> int:
@@ -267,10 +268,7 @@ class Book:
         headers = ["Question"] + [f"{o} (%)" for o in options] + ["n (or why withheld)"]
         first, last = X.write_table(ws, row, 1, headers, rows, self.name(LENS_TITLES[lens], "answers"),
                                     [None] + ['0.0"%"'] * len(options) + ["#,##0"], withheld)
-        widths = {**WIDTHS, **{c: 11 for c in range(len(WIDTHS), len(headers) + 1)}}  # a 7-option scale is wider
-        if len(headers) > len(WIDTHS) - 1:
-            _widths(ws, {c: w for c, w in widths.items() if c >= len(WIDTHS)})
-        X.fit_rows(ws, row, last, widths)
+        X.fit_rows(ws, row, last, {**WIDTHS, **{c: 11 for c in range(len(WIDTHS), len(headers) + 1)}})
         chart = BarChart()
         chart.type = "bar"
         chart.grouping = "percentStacked"
@@ -312,8 +310,9 @@ class Book:
             _widths(ws, {1: 100})
             return
         X.paragraph(ws, 3, f"By {by}. Shading runs from worse (orange) to better (purple) along each row, lower-is-better "
-                        f"measures reversed; the value is always printed. 'withheld': fewer than {self.threshold} "
-                        "responses, or withheld to protect a smaller group.", 8, 120, font=X.NOTE)
+                           "measures reversed (the whole selection is not shaded: it is the reference); the value is "
+                           f"always printed. 'withheld': fewer than {self.threshold} responses, or withheld to protect "
+                           "a smaller group.", 8, 95, font=X.NOTE)
         groups: list[str] = []
         lines = []
         for lens, part in pack.parts.items():
@@ -340,7 +339,7 @@ class Book:
         top = 5
         columns = [None, None, None] + [formats] * (len(groups) + 1)
         first, last = X.write_table(ws, top, 1, headers, rows, self.name("Breakdowns", by), columns)
-        left, right = get_column_letter(4), get_column_letter(4 + len(groups))
+        left, right = get_column_letter(5), get_column_letter(4 + len(groups))  # the groups, not the whole selection
         for i, line in enumerate(rows):
             r = first + i
             worse, better = P.DIVERGING[5][1].lstrip("#"), P.DIVERGING[5][3].lstrip("#")
@@ -352,9 +351,10 @@ class Book:
             ws.page_setup.fitToWidth = -(-(len(groups) + 4) // 14)
             ws.print_title_cols = "A:A"
         widths = {1: WIDTHS[1], 2: 9, 3: 8, **{4 + i: 11 for i in range(len(groups) + 1)}}
+        X.fit_columns(ws, widths)
         X.fit_rows(ws, top, last, {1: WIDTHS[1]})
-        ws.row_dimensions[top].height = 15 * max(X.lines(h, 11) for h in headers[3:])
-        _widths(ws, widths)
+        actual = [ws.column_dimensions[get_column_letter(4 + i)].width for i in range(len(headers) - 3)]
+        ws.row_dimensions[top].height = 15 * max(X.lines(h, w * 0.8) for h, w in zip(headers[3:], actual))
         ws.freeze_panes = ws.cell(top + 1, 2)
 
     # ------------------------------------------------------------------ Notes
