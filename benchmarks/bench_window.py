@@ -24,9 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def _until_drawn(w) -> None:
     """Run the real event loop (as the app does: a polling wait held the GIL and slowed the worker)
-    until the window has drawn the new Results, then let it paint."""
+    until the window has drawn the new Results, then let it lay out and paint."""
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
 
     loop = QEventLoop()
     w.computer.ready.connect(loop.quit)  # connected after the window's own slot: runs once it has redrawn
