@@ -658,3 +658,70 @@ def test_a_mapping_can_name_a_header_far_below_the_top(tmp_path):
     t = session.compute(session.spec.with_(lens=None, measures=("manager_encourages",), comparator="none")).table
     row = t[(t["group"] == "All staff") & (t["statistic"] == "positive")].iloc[0]
     assert row["n"] == 40 and row["value"] == pytest.approx(100 * (body["A1"] >= 4).mean())
+
+
+# ------------------------------------------------------------------------------ hostile files (issue 8, item 7)
+def _demo_lines(rows: int) -> list[str]:
+    import gzip
+
+    from explorer.demo import demo_files
+
+    with gzip.open(demo_files()["respondents_2025"], "rt", encoding="utf-8") as fh:
+        return [next(fh).rstrip("\n") for _ in range(rows + 1)]
+
+
+@pytest.mark.parametrize("at", [40, 3000])
+def test_an_unbalanced_quote_is_one_sentence_not_a_traceback(tmp_path, at):
+    """A quote opened and never closed: in the rows read to find the header (the csv module's field
+    limit) or further down (pandas' tokenizer)."""
+    lines = _demo_lines(3500)
+    cells = lines[at].split(",")
+    cells[3] = '"' + cells[3]
+    lines[at] = ",".join(cells)
+    path = tmp_path / "quote_2025.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="quotation mark .*never closed") as caught:
+        open_survey(path)
+    if at > 60:
+        assert f"line {at + 1:,}" in str(caught.value)  # the line it opens on, counted as an editor does
+
+
+def test_a_stray_cell_at_the_sheets_last_corner_is_refused_before_any_memory_is_asked_for(tmp_path):
+    """One value at XFD1048576 made calamine ask for 512 GB and abort the whole process."""
+    wb = Workbook()
+    ws = wb.active
+    for line in _demo_lines(60):
+        ws.append([int(x) if x.isdigit() else x for x in line.split(",")])
+    ws["XFD1048576"] = "x"
+    path = tmp_path / "stray_2025.xlsx"
+    wb.save(path)
+    with pytest.raises(ReadError, match="spans 1,048,576 rows and 16,384 columns"):
+        open_survey(path)
+
+
+def test_very_wide_sheets_load_or_are_refused_within_seconds(tmp_path):
+    import time
+
+    lines = _demo_lines(200)
+    dense = tmp_path / "dense_2025.csv"  # 3,000 local questions with answers: quadratic planning took minutes
+    extra = 3000
+    rng = np.random.default_rng(1)
+    with open(dense, "w", encoding="utf-8") as fh:
+        fh.write(lines[0] + "," + ",".join(f"How satisfied are you with local item {i}?" for i in range(extra)) + "\n")
+        for line in lines[1:]:
+            fh.write(line + "," + ",".join(map(str, rng.integers(1, 6, extra))) + "\n")
+    t = time.perf_counter()
+    with pytest.raises(ReadError, match="3,1\\d\\d columns .* a few hundred"):
+        open_survey(dense)
+    assert time.perf_counter() - t < 10
+    wb = Workbook()  # formatted out to the last column: 16,384 columns, nearly all without name or value
+    ws = wb.active
+    for line in lines:
+        ws.append([int(x) if x.isdigit() else x for x in line.split(",")])
+    ws["XFD1"] = "stray"
+    sparse = tmp_path / "sparse_2025.xlsx"
+    wb.save(sparse)
+    t = time.perf_counter()
+    data = open_survey(sparse)
+    assert time.perf_counter() - t < 10 and len(data.respondents) == 200
+    assert data.details["unrecognised"] == ["respondent_id", "stray"]  # no "Column AAA"... for empty columns

@@ -200,12 +200,12 @@ def combine_years(frames: Iterable[pd.DataFrame], bank: QuestionBank) -> pd.Data
 def describe_local_questions(table: pd.DataFrame, ids_by_label: dict[str, str]) -> dict[str, LocalQuestion]:
     """LocalQuestion records (years asked, codes seen) for the local-question columns of ``table``."""
     out = {}
-    for label, lid in ids_by_label.items():
-        present = table[lid].notna()
-        out[lid] = LocalQuestion(
-            id=lid, label=label, years=tuple(int(y) for y in sorted(table.loc[present, "year"].unique())),
-            codes=tuple(int(c) for c in sorted(table[lid].dropna().unique())),
-        )
+    year = table["year"].to_numpy()
+    for label, lid in ids_by_label.items():  # numpy per column (pandas here took 1 ms a column)
+        values = table[lid].to_numpy(dtype=float, na_value=np.nan)
+        present = ~np.isnan(values)
+        out[lid] = LocalQuestion(id=lid, label=label, years=tuple(int(y) for y in np.unique(year[present])),
+                                 codes=tuple(int(c) for c in np.unique(values[present])))
     return out
 
 

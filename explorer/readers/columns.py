@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from explorer.core.questionbank import QuestionBank, _fold, normalise_code
-from explorer.core.surveydata import LOCAL_PREFIX
 
 ID_NAMES = re.compile(r"^(respondent|resp|case|record|unique|survey|response)?[ _]?(id|no|number|ref|key)$", re.IGNORECASE)
 WEIGHT_NAMES = re.compile(r"^(weight|wt|weighting|design[ _]?weight|survey[ _]?weight)$", re.IGNORECASE)
@@ -99,7 +98,19 @@ def match_column(name: str, year: int, bank: QuestionBank) -> Match:
     return _match_wording(name, year, bank)
 
 
+_MATCHED: dict[tuple, Match] = {}  # a file's columns are matched several times (sniffing, planning, inspect)
+
+
 def _match_wording(name: str, year: int, bank: QuestionBank) -> Match:
+    key = (bank, year, name)
+    if key not in _MATCHED:
+        if len(_MATCHED) > 100_000:
+            _MATCHED.clear()
+        _MATCHED[key] = _match_wording_uncached(name, year, bank)
+    return _MATCHED[key]
+
+
+def _match_wording_uncached(name: str, year: int, bank: QuestionBank) -> Match:
     exact, partial, aliases, shared = _wording_index(bank, year)
     folded = _fold(name)
     if not folded:
@@ -139,9 +150,3 @@ def looks_like_question_header(name: str, bank: QuestionBank) -> bool:
 def is_breakdown_name(name: str) -> bool:
     return _fold(name) in BREAKDOWN_NAMES
 
-
-def next_local_id(existing: set[str]) -> str:
-    n = 1
-    while f"{LOCAL_PREFIX}{n}" in existing:
-        n += 1
-    return f"{LOCAL_PREFIX}{n}"

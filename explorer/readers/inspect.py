@@ -92,10 +92,16 @@ def as_text(report: dict) -> str:
         lines.append(f"Questions {year}:  {len(found)} ({summary})")
     lines.append(f"Breakdowns:      {', '.join(report['breakdowns']) or '-'}")
     if report["local_questions"]:
-        lines.append("Local questions: " + "; ".join(q["label"] for q in report["local_questions"]))
+        lines.append("Local questions: " + _some([q["label"] for q in report["local_questions"]], "; "))
     if report["unrecognised"]:
-        lines.append(f"Not used:        {', '.join(report['unrecognised'])}")
+        lines.append(f"Not used:        {_some(report['unrecognised'], ', ')}")
     if report["warnings"]:
         lines.append("Warnings:")
         lines.extend(f"  - {w}" for w in report["warnings"])
     return "\n".join(lines)
+
+
+def _some(names: list[str], sep: str, shown: int = 30) -> str:
+    """A list for a terminal: the first ``shown`` names and how many more (--json has them all)."""
+    rest = len(names) - shown
+    return sep.join(names[:shown]) + (f"{sep}and {rest:,} more (all of them with --json)" if rest > 0 else "")

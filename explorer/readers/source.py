@@ -70,6 +70,8 @@ class Source:
 
     def _sheet(self, name: str):
         if name not in self._sheet_cache:
+            if self.format in ("xlsx", "xlsm"):
+                self._check_extent(name)  # before calamine: it makes the whole range at once
             try:
                 self._sheet_cache[name] = self._workbook.get_sheet_by_name(name)
             except CalamineError as exc:
@@ -88,6 +90,19 @@ class Source:
         except CalamineError as exc:
             raise ReadError(self.path, f"the sheet '{name}' is damaged ({_short(exc)})") from None
 
+    def _check_extent(self, name: str) -> None:
+        """Refuse a sheet whose cells span far more than memory can hold (one stray value at XFD1048576
+        made calamine ask for 512 GB and abort the process, which no handler can catch)."""
+        extent = sheet_extent(self._data or b"", name)
+        if extent is None:
+            return
+        rows, columns = extent
+        if rows * columns > MAX_CELLS:
+            raise ReadError(self.path, f"the sheet '{name}' spans {rows:,} rows and {columns:,} columns, far more than "
+                                       "its data can need (usually a stray value or format far below or right of the "
+                                       "data): delete the empty rows and columns after the data in Excel, save, and "
+                                       "open it again")
+
     def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         if self.is_text:
             return []
@@ -100,10 +115,13 @@ class Source:
         with opener(self.path, "rt", encoding=self.encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=self.delimiter)
             out = []
-            for row in reader:
-                out.append(row)
-                if limit is not None and len(out) >= limit:
-                    break
+            try:
+                for row in reader:
+                    out.append(row)
+                    if limit is not None and len(out) >= limit:
+                        break
+            except csv.Error:
+                raise ReadError(self.path, unbalanced_quote()) from None
         return out
 
     def raw_bytes(self) -> bytes:
@@ -113,6 +131,71 @@ class Source:
     def close(self) -> None:
         if self._workbook is not None:
             self._workbook.close()
+
+
+MAX_CELLS = 50_000_000  # a sheet's rows x columns that may be read at once (about 2 GB in calamine)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3}\d+)(?::([A-Z]{1,3}\d+))?"')
+_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})(\d+)"')
+
+
+def unbalanced_quote(line: int | None = None) -> str:
+    where = f" (on line {line:,})" if line else ""
+    return (f"a quotation mark{where} is never closed, so one value runs on to the end of the file; "
+            "correct it in a text editor, or export the file again")
+
+
+def sheet_extent(data: bytes, name: str) -> tuple[int, int] | None:
+    """(rows, columns) a workbook sheet's cells span, read from its XML without making the range:
+    its dimension when it is small, else the cells' own references. None when it cannot be told."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            part = _sheet_part(zf, name)
+            if part is None:
+                return None
+            with zf.open(part) as fh:
+                head = fh.read(4096)
+            found = _DIMENSION.search(head)
+            if found and found.group(2):
+                size = _span(found.group(1), found.group(2))
+                if size[0] * size[1] <= MAX_CELLS:
+                    return size
+            xml = zf.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    top = left = None
+    bottom = right = 0
+    for col, row in _CELL.findall(xml):
+        c, r = _column_number(col), int(row)
+        bottom, right = max(bottom, r), max(right, c)
+        top = r if top is None else min(top, r)
+        left = c if left is None else min(left, c)
+    return (0, 0) if top is None else (bottom - top + 1, right - left + 1)
+
+
+def _sheet_part(zf: zipfile.ZipFile, name: str) -> str | None:
+    from xml.etree import ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rid = next((s.get(rel) for s in book.iter(f"{main}sheet") if s.get("name") == name), None)
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def _span(first: bytes, last: bytes) -> tuple[int, int]:
+    (c1, r1), (c2, r2) = (re.fullmatch(rb"([A-Z]+)(\d+)", x).groups() for x in (first, last))
+    return int(r2) - int(r1) + 1, _column_number(c2) - _column_number(c1) + 1
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 def _short(exc: Exception) -> str:
@@ -290,13 +373,22 @@ def _detect_encoding(head: bytes) -> str | None:
         return "latin-1"
 
 
+def _cells(line: str, delimiter: str) -> int:
+    """How many cells ``line`` splits into (1 when it cannot be split: a very long line with none of
+    this delimiter is one over-long field, which the csv module refuses)."""
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter)))
+    except csv.Error:
+        return 1
+
+
 def _detect_delimiter(text: str, path: Path) -> str:
     lines = [line for line in text.splitlines()[:50] if line.strip()]
     if not lines:
         raise ReadError(path, "the file holds no rows")
     best, best_score = ",", -1.0
     for delim in (",", "\t", ";", "|"):
-        counts = [len(next(csv.reader([line], delimiter=delim))) for line in lines]
+        counts = [_cells(line, delim) for line in lines]
         wide = [c for c in counts if c > 1]
         if not wide:
             continue

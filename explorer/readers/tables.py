@@ -9,7 +9,7 @@ import pandas as pd
 
 from explorer.readers.errors import ReadError
 from explorer.readers.grid import cell_text, find_header_row, header_names, is_blank
-from explorer.readers.source import EXCEL_MAX_ROWS, Source
+from explorer.readers.source import EXCEL_MAX_ROWS, Source, unbalanced_quote
 
 
 def norm(name: object) -> str:
@@ -44,7 +44,11 @@ def read_table(source: Source, sheet: str, header_row: int, allow_duplicates: bo
             frame = pd.read_csv(source.path, sep=source.delimiter, encoding=source.encoding, skiprows=header_row + 1,
                                 header=None, names=names, index_col=False, dtype=object, keep_default_na=False, encoding_errors="replace",
                                 compression=source.compression)
-        except pd.errors.ParserError:
+        except pd.errors.ParserError as exc:
+            if "EOF inside string" in str(exc):  # a quote opened and never closed
+                start = re.search(r"starting at row (\d+)", str(exc))
+                raise ReadError(source.path, unbalanced_quote(int(start.group(1)) + 1 if start else None)) \
+                    from None
             raise ReadError(source.path, "some rows have more cells than the header names") from None
         return frame
     rows = source.rows(sheet)
