@@ -69,7 +69,7 @@ def pos(codes: list, measure: str, **spec) -> tuple[float, float]:
     ("violence_public", [1, 1, 1, 4], 25.0, 4),
     ("harassment_reported", [1, 2, 3, 4, 9, 6], 75.0, 4),                   # reported, excl. Don't know / N/A
     ("role_makes_difference", [9, 5, 4, 1], 200 / 3, 3),                    # q6a: excluding N/A
-    ("equal_career_progression", [1, 2, 9, 1], 50.0, 4),                    # q15: Yes, Don't know in base [V]
+    ("equal_career_progression", [1, 2, 9, 1], 200 / 3, 3),                 # q15: % Yes of Yes or No (DK out)
     ("incident_treated_fairly", [9, 4, 2], 50.0, 2),                        # q19: Don't know excluded [V]
     ("appraisal_improve_job", [1, 2, 3, 1], 50.0, 4),                       # q23b: Yes, definitely
     ("health_work_stress", [1, 2, 2, 2], 25.0, 4),                          # yes/no: % Yes

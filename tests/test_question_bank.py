@@ -232,7 +232,9 @@ def test_positive_rules_match_the_official_definitions(item_id, positive, exclud
 
 
 def test_unverified_rules_are_marked_unverified():
-    assert BANK.item("equal_career_progression").positive.verified is False
+    # q15 is confirmed (issue 8: published WRES 7 figures of 70-87 % need Don't know out of the base)
+    q15 = BANK.item("equal_career_progression").positive
+    assert q15.verified is True and q15.exclude == frozenset({9}) and q15.positive == frozenset({1})
     assert BANK.item("incident_treated_fairly").positive.verified is False
     assert BANK.item("manager_encourages").positive.verified is True
     assert all(not r.verified for r in BANK.unverified.recodes.values())
@@ -349,3 +351,13 @@ def test_lenses():
 
 def test_minimum_suppression_threshold_is_eleven():
     assert BANK.unverified.minimum_base == 11
+
+
+def test_no_percent_positive_keeps_dont_know_or_not_applicable_in_its_base():
+    """Issue 8: q15 kept Don't know in its base (a third of answers) and gave 51 % where the published
+    figures are 70-87 %. No item's % positive may count a special answer (Don't know, Not applicable,
+    Can't remember...) in its base."""
+    kept = [(iid, year, o.label) for iid, item in BANK.items.items() if item.positive is not None
+            for year in item.years for o in item.scale(year).options
+            if o.special and o.code not in item.positive.exclude]
+    assert kept == []
