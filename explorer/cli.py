@@ -388,13 +388,39 @@ def run_gui(file: str | None, demo: bool = False) -> int:
     return run(file, demo=demo)
 
 
+def _misuse(args_list: list[str]) -> None:
+    """Bad usage the app's own parser would only call unrecognised: a misspelt command, or a
+    command's option given without the command."""
+    import difflib
+    import os
+
+    first = args_list[0] if args_list else ""
+    if first and not first.startswith("-") and not os.path.exists(first):
+        close = difflib.get_close_matches(first, list(COMMANDS), n=1, cutoff=0.6)
+        if close:
+            raise UsageError(f"There is no command '{first}'; did you mean '{close[0]}'? Run '{PROG} --help' for the commands.")
+    owners = {}
+    for name in COMMANDS:
+        for action in _command_parser(name)._actions:
+            for flag in action.option_strings:
+                owners.setdefault(flag, []).append(name)
+    gui = {flag for action in _gui_parser()._actions for flag in action.option_strings}
+    for arg in args_list:
+        flag = arg.split("=", 1)[0]
+        if flag.startswith("--") and flag not in gui and flag in owners:
+            which = " or ".join(owners[flag])
+            raise UsageError(f"{flag} belongs to a command: put {which} first "
+                             f"(for example '{PROG} {owners[flag][0]} --demo {arg} …').")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list and args_list[0] in COMMANDS:
             name = args_list[0]
             args = _command_parser(name).parse_args(args_list[1:])
-            return _handlers()[name](args)
+            return _quietly(lambda: _handlers()[name](args))
+        _misuse(args_list)
         args = _gui_parser().parse_args(args_list)
         if args.demo and args.file:
             raise UsageError(f"Give either FILE or --demo, not both (run '{PROG} --help' for usage).")
@@ -402,6 +428,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _quietly(run: Callable[[], int]) -> int:
+    """Run a command whose output may be piped into a program that stops reading (``| head``): end
+    quietly, as other command-line tools do, instead of with a BrokenPipeError traceback."""
+    import os
+
+    try:
+        code = run()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout at exit: let that go nowhere
+        return 0
 
 
 if __name__ == "__main__":

@@ -45,3 +45,33 @@ def test_bad_usage_is_one_sentence_and_exit_code_2(args, fragment, capsys):
     assert fragment in err
     assert err.count("\n") == 0 and err.endswith(".")
     assert "Traceback" not in err and "usage:" not in err
+
+
+def test_misspelt_commands_and_stray_options_are_told_what_to_do(capsys):
+    """Issue 8: `summry` suggests `summary`; a command's option given without the command names it."""
+    from explorer.cli import main
+
+    assert main(["summry", "--demo"]) == 2
+    assert "did you mean 'summary'" in capsys.readouterr().err
+    assert main(["--lens", "trust"]) == 2
+    err = capsys.readouterr().err
+    assert "--lens belongs to a command" in err and "summary" in err and "\n" == err[-1] and err.count("\n") == 1
+
+
+def test_json_counts_are_whole_numbers_and_a_closed_pipe_ends_quietly():
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "explorer", "summary", "--demo", "--lens", "trust", "--json"],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    rows = json.loads(out)["rows"]
+    assert all(isinstance(r["n"], int) for r in rows if r["n"] is not None) and isinstance(rows[0]["year"], int)
+    # `| head -1`: the reader goes away after one line; the command must not end in a traceback
+    proc = subprocess.Popen([sys.executable, "-m", "explorer", "summary", "--demo", "--lens", "morale", "--by",
+                             "Directorate", "--by", "Staff group", "--options"],  # ~2 MB: more than a pipe holds
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 0 and "Traceback" not in err and "BrokenPipe" not in err

@@ -19,6 +19,7 @@ COLUMNS = (
     "benchmark_best", "benchmark_median", "benchmark_worst", "rank", "rank_of", "vintage",
 )
 ORGANISATION_GROUP = "All staff"  # the group label of the whole-organisation row
+WHOLE = ("n", "year", "previous_year", "rank", "rank_of")  # columns that hold whole numbers (or nothing)
 
 
 @dataclass
@@ -45,7 +46,11 @@ class Results:
     def to_records(self) -> list[dict]:
         out = []
         for rec in self.table.to_dict(orient="records"):
-            out.append({k: _plain(v) for k, v in rec.items()})
+            row = {k: _plain(v) for k, v in rec.items()}
+            for key in WHOLE:  # counts, years and ranks are whole numbers in JSON: 4155, not 4155.0
+                if isinstance(row.get(key), float) and row[key].is_integer():
+                    row[key] = int(row[key])
+            out.append(row)
         return out
 
     def to_json_dict(self) -> dict:
