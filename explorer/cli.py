@@ -409,8 +409,10 @@ def _misuse(args_list: list[str]) -> None:
         flag = arg.split("=", 1)[0]
         if flag.startswith("--") and flag not in gui and flag in owners:
             which = " or ".join(owners[flag])
+            command = "summary" if "summary" in owners[flag] else owners[flag][0]
+            data = "FILE" if command == "inspect" else "--demo"
             raise UsageError(f"{flag} belongs to a command: put {which} first "
-                             f"(for example '{PROG} {owners[flag][0]} --demo {arg} …').")
+                             f"(for example '{PROG} {command} {data} {arg} …').")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -725,3 +725,52 @@ def test_very_wide_sheets_load_or_are_refused_within_seconds(tmp_path):
     data = open_survey(sparse)
     assert time.perf_counter() - t < 10 and len(data.respondents) == 200
     assert data.details["unrecognised"] == ["respondent_id", "stray"]  # no "Column AAA"... for empty columns
+
+
+def test_review_far_cells_that_hold_nothing_and_other_sheets_do_not_stop_a_good_file(tmp_path):
+    """Review: a styled empty cell at XFD1048576 (what Excel leaves when contents are cleared) must not
+    refuse the file; a notes sheet with a stray far value is skipped, not fatal; a dimension tag that
+    understates the sheet, or a cell whose reference is not its first attribute, is still caught; a long
+    comment with no quotation mark is no error."""
+    import re
+    import zipfile
+
+    lines = _demo_lines(40)
+
+    def book(path, extra_sheet=False):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Survey 2025"
+        for line in lines:
+            ws.append([int(x) if x.isdigit() else x for x in line.split(",")])
+        if extra_sheet:
+            notes = wb.create_sheet("Notes")
+            notes["A1"] = "About"
+            notes["XFD1048576"] = "stray"
+        wb.save(path)
+
+    def edit(path, out, fn):
+        with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                zout.writestr(info, fn(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+
+    plain = tmp_path / "plain.xlsx"
+    book(plain)
+    styled = tmp_path / "styled_2025.xlsx"
+    edit(plain, styled, lambda d: d.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'))
+    assert len(open_survey(styled).respondents) == 40
+    far = b'<row r="1048576"><c t="inlineStr" r="XFD1048576"><is><t>x</t></is></c></row></sheetData>'
+    lying = tmp_path / "lying_2025.xlsx"
+    edit(plain, lying, lambda d: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:C3"', d.replace(b"</sheetData>", far)))
+    with pytest.raises(ReadError, match="spans 1,048,576 rows"):
+        open_survey(lying)
+    two = tmp_path / "two_2025.xlsx"
+    book(two, extra_sheet=True)
+    data = open_survey(two)
+    assert len(data.respondents) == 40 and "Notes (too large to read)" in data.details["skipped_sheets"]
+    long = tmp_path / "long_2025.csv"
+    header, *rows = lines
+    long.write_text("\n".join([header + ",Comments"] + [r + "," + "x" * 200_000 for r in rows[:1]]
+                              + [r + ",fine" for r in rows[1:]]) + "\n", encoding="utf-8")
+    assert len(open_survey(long).respondents) == 40

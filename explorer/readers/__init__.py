@@ -57,6 +57,8 @@ def sniff(source: Source, bank: QuestionBank, mapping: ColumnMapping | None = No
     candidates, _ = respondents.candidate_sheets(source, bank, mapping)
     if candidates:
         return Sniffed("respondents", f"a header naming {max(c.questions for c in candidates)} survey questions")
+    if source.too_large:  # the data may be in a sheet too large to read: say that, not "not survey results"
+        raise ReadError(source.path, next(iter(source.too_large.values())))
     raise ReadError(source.path, "it does not look like staff survey results: no sheet has a header row naming survey "
                     "questions, organisations or years; if it is, open it with a column mapping")
 

@@ -112,6 +112,9 @@ def candidate_sheets(source: Source, bank: QuestionBank, mapping: ColumnMapping 
             continue
         # a mapping may name a header further down than the sniffer looks
         head = source.rows(info.name, limit=max(60, (mapping.header_row + 10) if mapping and mapping.header_row else 0))
+        if info.name in source.too_large:
+            skipped.append(f"{info.name} (too large to read)")  # e.g. a notes sheet with a stray far cell
+            continue
         if mapping and mapping.header_row:
             h = mapping.header_row - 1
         else:
@@ -456,7 +459,7 @@ def _unknown_column_kind(values: pd.Series, bank: QuestionBank) -> str:
     values = values.iloc[:5000]  # a sample decides
     if values.dtype.kind in "iuf":  # numbers: decided in numpy (pandas per column took 1 ms: 16 s for 16,000)
         arr = values.to_numpy(dtype=float)
-        arr = arr[~np.isnan(arr)]
+        arr = arr[np.isfinite(arr)]
         if not len(arr):
             return "ignore"
         answers = arr[~np.isin(arr, list(bank.missing_codes))]

@@ -49,6 +49,8 @@ class Source:
     _workbook: CalamineWorkbook | None = field(default=None, repr=False)
     _data: bytes | None = field(default=None, repr=False)
     _sheet_cache: dict = field(default_factory=dict, repr=False)
+    too_large: dict = field(default_factory=dict, repr=False)  # sheet -> why it is not read
+    _extent_checked: set = field(default_factory=set, repr=False)
 
     @property
     def name(self) -> str:
@@ -72,6 +74,8 @@ class Source:
         if name not in self._sheet_cache:
             if self.format in ("xlsx", "xlsm"):
                 self._check_extent(name)  # before calamine: it makes the whole range at once
+                if name in self.too_large:
+                    raise ReadError(self.path, self.too_large[name])
             try:
                 self._sheet_cache[name] = self._workbook.get_sheet_by_name(name)
             except CalamineError as exc:
@@ -79,10 +83,20 @@ class Source:
         return self._sheet_cache[name]
 
     def rows(self, name: str, limit: int | None = None) -> list[list]:
-        """Cell values of a sheet, top to bottom (``limit`` rows at most). Blank cells are ''."""
+        """Cell values of a sheet, top to bottom (``limit`` rows at most). Blank cells are ''.
+        A sheet too large to read is empty to a look at its first rows (a notes sheet with a stray far
+        cell must not stop the data sheet being found) and a one-sentence error to a full read."""
         if self.is_text:
             return self.text_rows(limit)
-        sheet = self._sheet(name)
+        if limit is not None:
+            try:
+                sheet = self._sheet(name)
+            except ReadError:
+                if name in self.too_large:
+                    return []
+                raise
+        else:
+            sheet = self._sheet(name)
         try:
             if limit is None:
                 return sheet.to_python(skip_empty_area=False)
@@ -93,15 +107,18 @@ class Source:
     def _check_extent(self, name: str) -> None:
         """Refuse a sheet whose cells span far more than memory can hold (one stray value at XFD1048576
         made calamine ask for 512 GB and abort the process, which no handler can catch)."""
+        if name in self._extent_checked:
+            return
+        self._extent_checked.add(name)
         extent = sheet_extent(self._data or b"", name)
         if extent is None:
             return
         rows, columns = extent
         if rows * columns > MAX_CELLS:
-            raise ReadError(self.path, f"the sheet '{name}' spans {rows:,} rows and {columns:,} columns, far more than "
-                                       "its data can need (usually a stray value or format far below or right of the "
-                                       "data): delete the empty rows and columns after the data in Excel, save, and "
-                                       "open it again")
+            self.too_large[name] = (f"the sheet '{name}' spans {rows:,} rows and {columns:,} columns, far more than "
+                                    "its data can need (usually a stray value or format far below or right of the "
+                                    "data): delete the empty rows and columns after the data in Excel, save, and "
+                                    "open it again")
 
     def merged_ranges(self, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         if self.is_text:
@@ -113,6 +130,7 @@ class Source:
         """The first rows of a CSV/text file, parsed with its own delimiter and encoding."""
         opener = gzip.open if self.compression == "gzip" else open
         with opener(self.path, "rt", encoding=self.encoding, newline="") as fh:
+            csv.field_size_limit(2**31 - 1)  # a long comment is no error (the default limit is 128 KiB)
             reader = csv.reader(fh, delimiter=self.delimiter)
             out = []
             try:
@@ -134,8 +152,11 @@ class Source:
 
 
 MAX_CELLS = 50_000_000  # a sheet's rows x columns that may be read at once (about 2 GB in calamine)
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="([A-Z]{1,3}\d+)(?::([A-Z]{1,3}\d+))?"')
-_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})(\d+)"')
+# a cell that holds something (not self-closing: a styled empty cell, which calamine skips, is "<c .../>"),
+# its reference in any attribute position
+_VALUED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
+_FAR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="(?:[A-Z]{3}\d+|[A-Z]{1,3}\d{7})"[^>]*(?<!/)>')
+_UNNAMED = re.compile(rb'<(?:\w+:)?c\b(?![^>]*\br=)[^>]*(?<!/)>')
 
 
 def unbalanced_quote(line: int | None = None) -> str:
@@ -145,26 +166,27 @@ def unbalanced_quote(line: int | None = None) -> str:
 
 
 def sheet_extent(data: bytes, name: str) -> tuple[int, int] | None:
-    """(rows, columns) a workbook sheet's cells span, read from its XML without making the range:
-    its dimension when it is small, else the cells' own references. None when it cannot be told."""
+    """(rows, columns) the cells holding something span in a workbook sheet, read from its XML without
+    making the range (its dimension tag can lie, so it is not used; a styled empty cell, which calamine
+    skips, does not count). A sheet whose cells all lie within column ZZ and row 999,999 is passed at
+    once: data that large are data, not a stray cell. None when it cannot be told."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             part = _sheet_part(zf, name)
             if part is None:
                 return None
-            with zf.open(part) as fh:
-                head = fh.read(4096)
-            found = _DIMENSION.search(head)
-            if found and found.group(2):
-                size = _span(found.group(1), found.group(2))
-                if size[0] * size[1] <= MAX_CELLS:
-                    return size
             xml = zf.read(part)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return None
+    if not _FAR.search(xml) and not _UNNAMED.search(xml):
+        return None  # nothing beyond ZZ999999 (and every cell says where it is): small enough
+    if _UNNAMED.search(xml):  # cells without a reference follow on from the last: count rows and cells
+        rows = xml.count(b"<row") or 1
+        widest = max((len(_VALUED.findall(r)) + len(_UNNAMED.findall(r)) for r in xml.split(b"</row>")), default=1)
+        return rows, max(1, widest)
     top = left = None
     bottom = right = 0
-    for col, row in _CELL.findall(xml):
+    for col, row in _VALUED.findall(xml):
         c, r = _column_number(col), int(row)
         bottom, right = max(bottom, r), max(right, c)
         top = r if top is None else min(top, r)
@@ -184,11 +206,6 @@ def _sheet_part(zf: zipfile.ZipFile, name: str) -> str | None:
     if target is None:
         return None
     return target.lstrip("/") if target.startswith("/") else "xl/" + target
-
-
-def _span(first: bytes, last: bytes) -> tuple[int, int]:
-    (c1, r1), (c2, r2) = (re.fullmatch(rb"([A-Z]+)(\d+)", x).groups() for x in (first, last))
-    return int(r2) - int(r1) + 1, _column_number(c2) - _column_number(c1) + 1
 
 
 def _column_number(letters: bytes) -> int:
