@@ -155,8 +155,8 @@ MAX_CELLS = 50_000_000  # a sheet's rows x columns that may be read at once (abo
 # a cell that holds something (not self-closing: a styled empty cell, which calamine skips, is "<c .../>"),
 # its reference in any attribute position
 _VALUED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*(?<!/)>')
-_FAR = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="(?:[A-Z]{3}\d+|[A-Z]{1,3}\d{7})"[^>]*(?<!/)>')
-_UNNAMED = re.compile(rb'<(?:\w+:)?c\b(?![^>]*\br=)[^>]*(?<!/)>')
+_FAR = re.compile(rb' r="(?:[A-Z]{3}\d+|[A-Z]{1,3}\d{7})"')  # beyond column ZZ or row 999,999 (cheap)
+_UNNAMED = re.compile(rb'<(?:\w+:)?c(?: (?:t|s|cm|vm|ph)="[^"]*")*\s*>')  # a cell with a value and no reference
 
 
 def unbalanced_quote(line: int | None = None) -> str:
@@ -178,9 +178,11 @@ def sheet_extent(data: bytes, name: str) -> tuple[int, int] | None:
             xml = zf.read(part)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return None
-    if not _FAR.search(xml) and not _UNNAMED.search(xml):
+    # writers put a cell's reference first ('<c r="A1" ...'): only another order is worth the regex
+    unnamed = any(tag in xml for tag in (b"<c>", b'<c t="', b'<c s="')) and _UNNAMED.search(xml) is not None
+    if not unnamed and not _FAR.search(xml):
         return None  # nothing beyond ZZ999999 (and every cell says where it is): small enough
-    if _UNNAMED.search(xml):  # cells without a reference follow on from the last: count rows and cells
+    if unnamed:  # cells without a reference follow on from the last: count rows and cells
         rows = xml.count(b"<row") or 1
         widest = max((len(_VALUED.findall(r)) + len(_UNNAMED.findall(r)) for r in xml.split(b"</row>")), default=1)
         return rows, max(1, widest)
