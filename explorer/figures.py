@@ -340,14 +340,14 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
         headers = ["Question", "Year", "Answer", "% of answers", "n", "Withheld because"]
         for r in _narrow(rows, ("measure", "label", "year", "option", "suppressed", "value", "n", "suppression_reason")):
             out.append([labels.get(r["measure"], r["label"]), int(r["year"]), r["option"],
-                        None if r["suppressed"] else _num(r["value"]), _int(r["n"]),
+                        None if r["suppressed"] else number(r["value"]), whole(r["n"]),
                         r["suppression_reason"] if r["suppressed"] else ""])
         return headers, out
     if kind == "drivers":
         headers = ["Item", "Association with the outcome (Spearman's rho)", "n (answered both)", "Withheld because"]
         for r in _narrow(rows, ("group", "value", "n", "suppressed", "suppression_reason")):
             withheld = bool(r["suppressed"])
-            out.append([r["group"], None if withheld else _num(r["value"]), _int(r["n"]),
+            out.append([r["group"], None if withheld else number(r["value"]), whole(r["n"]),
                         r["suppression_reason"] if withheld else ""])
         return headers, out
     if kind == "league":
@@ -357,8 +357,8 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
                                 "suppression_reason", "ours")):
             withheld = bool(r["suppressed"])
             out.append([r["group"] + (" (your organisation)" if r.get("ours") else ""), r.get("org_id", ""),
-                        int(r["year"]), _int(r.get("rank")), _int(r.get("rank_of")), None if withheld else _num(r["value"]),
-                        _int(r["n"]), "weighted" if r.get("weighted") else "unweighted",
+                        int(r["year"]), whole(r.get("rank")), whole(r.get("rank_of")), None if withheld else number(r["value"]),
+                        whole(r["n"]), "weighted" if r.get("weighted") else "unweighted",
                         r["suppression_reason"] if withheld else ""])
         return headers, out
     what = "Value (%)" if unit == "%" else "Score (0-10)" if unit == "score" else "Value"
@@ -369,17 +369,17 @@ def table(kind: str, rows: pd.DataFrame, unit: str, labels: dict[str, str] | Non
                             "vs_rest", "suppressed", "suppression_reason")):
         withheld = bool(r["suppressed"])
         sig = r.get("significant")
-        out.append([r["group"], int(r["year"]), None if withheld else _num(r["value"]), _int(r["n"]),
+        out.append([r["group"], int(r["year"]), None if withheld else number(r["value"]), whole(r["n"]),
                     "weighted" if r.get("weighted") else "unweighted",
-                    None if withheld else _num(r.get("change")),
+                    None if withheld else number(r.get("change")),
                     "" if withheld else change_words(r.get("change"), sig, bool(r.get("lower_is_better")), unit),
                     "" if withheld or sig is None or is_missing(sig) else ("significant" if sig else "not significant"),
-                    None if withheld else _num(r.get("vs_rest")),
+                    None if withheld else number(r.get("vs_rest")),
                     r["suppression_reason"] if withheld else ""])
     if band:  # the similar-trusts band drawn on the trend, in words too
         headers += ["Similar trusts: best", "Similar trusts: median", "Similar trusts: worst"]
         for line, r in zip(out, _narrow(rows, ("benchmark_best", "benchmark_median", "benchmark_worst"))):
-            line += [_num(r["benchmark_best"]), _num(r["benchmark_median"]), _num(r["benchmark_worst"])]
+            line += [number(r["benchmark_best"]), number(r["benchmark_median"]), number(r["benchmark_worst"])]
     return headers, out
 
 
@@ -390,11 +390,13 @@ def _narrow(rows: pd.DataFrame, columns: tuple[str, ...]) -> list[dict]:
     return [dict(zip(keys, line)) for line in zip(*values)]
 
 
-def _num(value):
+def number(value):
+    """A figure for a table cell: a plain float (4 decimals), or None where there is none."""
     return None if is_missing(value) else round(float(value), 4)
 
 
-def _int(value):
+def whole(value):
+    """A count, rank or year for a table cell: an int, or None where there is none."""
     return None if is_missing(value) else int(value)
 
 

@@ -76,7 +76,8 @@ def test_a_locked_target_is_one_sentence_and_the_old_file_stays(window, qtbot, t
 def test_the_dialog_offers_lenses_groups_and_marking(window, qtbot):
     from explorer.ui.export_dialog import ExportDialog
 
-    dialog = ExportDialog(window.session.spec.with_(breakdown=("Directorate",)), window.settings, window)
+    names = {lens: window.session.bank.lenses[lens].name for lens in ("trust", "bullying", "morale")}
+    dialog = ExportDialog(window.session.spec.with_(breakdown=("Directorate",)), window.settings, names, window)
     qtbot.addWidget(dialog)
     for widget in [*dialog.lenses.values(), dialog.breakdowns, dialog.marking, dialog.title, dialog.author, dialog.csv]:
         assert widget.accessibleName()
@@ -88,7 +89,7 @@ def test_the_dialog_offers_lenses_groups_and_marking(window, qtbot):
     for box in dialog.lenses.values():
         box.setChecked(False)
     assert not dialog.export_button.isEnabled()  # a pack of nothing is not offered
-    flat = ExportDialog(window.session.spec.with_(breakdown=()), window.settings, window)
+    flat = ExportDialog(window.session.spec.with_(breakdown=()), window.settings, names, window)
     qtbot.addWidget(flat)
     assert not flat.breakdowns.isEnabled() and not flat.options().breakdowns
 

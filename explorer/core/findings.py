@@ -222,8 +222,9 @@ def findings(results: Results, year: int | None = None, limit: int | None = None
         org = org_rows[0]
         groups = _shown([r for r in rows if not _blank(r["breakdown"])])
         # a combined group is a mix made for protection: shown, but never singled out
-        own = [r for r in groups if r["group_1"] not in combined and r["group_2"] not in combined]
-        pooled = [float(r["value"]) for r in groups if r not in own]
+        mixed = [r["group_1"] in combined or r["group_2"] in combined for r in groups]
+        own = [r for r, m in zip(groups, mixed) if not m]
+        pooled = [float(r["value"]) for r, m in zip(groups, mixed) if m]
         out.append(_headline(org, own, above=max(pooled, default=None)))
         out += [f for f in (_benchmark(org),) if f]
         out += [f for row in own if (f := _group(row))]

@@ -16,14 +16,13 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 NHS_BLUE = "005EB8"
 DARK = "212B32"
 GREY = "768692"
-PALE = "E8EDEE"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FONT = "Arial"  # on every Windows machine; LibreOffice draws it with a metric-compatible font
 TITLE = Font(name=FONT, bold=True, size=16, color=NHS_BLUE)
@@ -37,7 +36,6 @@ TOP = Alignment(vertical="top")
 LEFT = Alignment(horizontal="left", vertical="top")
 WITHHELD_FILL = PatternFill("solid", fgColor="F2F2F2")
 HEADER_FILL = PatternFill("solid", fgColor=NHS_BLUE)
-RULE = Border(bottom=Side(style="thin", color=GREY))
 FORMATS = {"%": '0.0"%"', "score": "0.00", "n": "#,##0", "change%": '+0.0" pts";-0.0" pts";0.0" pts"',
            "changescore": "+0.00;-0.00;0.00", "plain": "0.00"}
 
@@ -151,7 +149,7 @@ def fit_columns(ws, caps: dict[int, float], minimum: float = 6, gutter: dict[int
     up to its cap in the page's layout (beyond it, text wraps and rows grow: see :func:`fit_rows`).
     ``gutter``: widths for columns with no content of their own (the space between tables and charts)."""
     widths: dict[int, float] = {}
-    merged = {c for rng in ws.merged_cells.ranges for row in rng.cells for c in [row]}
+    merged = {cell for rng in ws.merged_cells.ranges for cell in rng.cells}
     for row in ws.iter_rows():
         for cell in row:
             if cell.value is None or (cell.row, cell.column) in merged or cell.column not in caps:
@@ -161,11 +159,8 @@ def fit_columns(ws, caps: dict[int, float], minimum: float = 6, gutter: dict[int
             bold = cell.font is not None and cell.font.bold
             widths[cell.column] = max(widths.get(cell.column, 0), longest * (1.1 if bold else 1.0) + 2)
     for column, cap in caps.items():
-        width = widths.get(column)
-        if width is None:
-            width = (gutter or {}).get(column, cap)
-        ws.column_dimensions[get_column_letter(column)].width = max(minimum, min(cap, width)) if column in widths \
-            else width
+        width = max(minimum, min(cap, widths[column])) if column in widths else (gutter or {}).get(column, cap)
+        ws.column_dimensions[get_column_letter(column)].width = width
 
 
 def _shown(cell) -> str:

@@ -15,13 +15,12 @@ from explorer import __version__
 from explorer import figures as F
 from explorer.core.findings import Finding, findings, summary_line
 from explorer.core.progress import Progress
+from explorer.core.questionbank import QuestionBank
 from explorer.core.results import Results
 from explorer.core.session import Session
 from explorer.core.viewspec import LENSES, SpecError, ViewSpec
 
 LENS_TITLES = {"trust": "Trust", "bullying": "Bullying", "morale": "Morale"}
-LENS_NAMES = {"trust": "Trust in managers and the organisation", "bullying": "Bullying, harassment and abuse",
-              "morale": "Morale"}
 MAX_CHARTED = 6  # measures charted per lens (every measure is in the lens's table)
 
 
@@ -60,6 +59,7 @@ class Pack:
     source: str
     selection: str  # the view in words, with n and weighting
     title: str
+    bank: QuestionBank  # the session's: the definitions on Notes are those the figures were made with
     created: _dt.datetime = field(default_factory=lambda: _dt.datetime.now().replace(microsecond=0))
     version: str = __version__
     notes: list[str] = field(default_factory=list)  # the engine's notes, once each
@@ -110,7 +110,7 @@ def gather(session: Session, spec: ViewSpec | None = None, options: PackOptions 
     notes: list[str] = []
     for i, lens in enumerate(lenses):
         if progress is not None:
-            progress(i / (len(lenses) + 1), f"Working out {LENS_NAMES[lens].lower()}")
+            progress(i / (len(lenses) + 1), f"Working out {session.bank.lenses[lens].name.lower()}")
         chosen = tuple(m for m in spec.measures if m in in_lens[lens])
         view = base.with_(lens=None, measures=chosen) if chosen else base.with_(lens=lens)
         results = session.compute(view)
@@ -135,4 +135,4 @@ def gather(session: Session, spec: ViewSpec | None = None, options: PackOptions 
     title = options.title or f"NHS Staff Survey {year}" + (f": {org}" if org else "")
     return Pack(spec=spec, options=options, year=year, parts=parts, dataset=first.dataset,
                 source=session.source.name if session.source is not None else "", selection=summary_line(first, year),
-                title=title, notes=list(dict.fromkeys(notes)))
+                title=title, bank=session.bank, notes=list(dict.fromkeys(notes)))

@@ -99,20 +99,14 @@ def apply(template: Template, session: Session) -> tuple[ViewSpec, PackOptions, 
     data could not match (each left out)."""
     catalog = session.catalog()
     spec, lost = template.spec, []
-    measures = {m.id: m for m in catalog.measures}
-    kept = []
-    for m in spec.measures:
-        if m in measures:
-            kept.append(m)
-        else:
-            lost.append(f"The measure '{_label(session, m)}' is not in this file; it is left out.")
+    known = {m.id for m in catalog.measures}
     columns = {c.name: c for c in catalog.columns}
-    by = []
-    for column in spec.breakdown:
-        if column in columns:
-            by.append(column)
-        else:
-            lost.append(f"There is no '{column}' column in this file to compare by; the groups are left out.")
+    kept = [m for m in spec.measures if m in known]
+    by = [c for c in spec.breakdown if c in columns]
+    lost += [f"The measure '{_label(session, m)}' is not in this file; it is left out."
+             for m in spec.measures if m not in known]
+    lost += [f"There is no '{c}' column in this file to compare by; the groups are left out."
+             for c in spec.breakdown if c not in columns]
     flt, problems = _match_filter(spec.filter, {name: _values(c) for name, c in columns.items()})
     lost += problems
     changes = dict(measures=tuple(kept), breakdown=tuple(by), filter=flt, years=(), dataset=None, benchmark=None)

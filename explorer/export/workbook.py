@@ -26,7 +26,7 @@ from explorer import palette as P
 from explorer.core.progress import Progress
 from explorer.core.results import ORGANISATION_GROUP, Results
 from explorer.export import excel as X
-from explorer.export.pack import LENS_NAMES, LENS_TITLES, Pack
+from explorer.export.pack import LENS_TITLES, Pack
 
 # One layout for every lens sheet, so a page prints one page wide at a readable size (A4 landscape):
 # tables in A-G, charts from I. Column A holds names (measures, groups, questions).
@@ -146,7 +146,7 @@ class Book:
     def lens_sheet(self, lens: str) -> None:
         pack, part = self.pack, self.pack.parts[lens]
         r = part.results
-        ws = self.sheet(LENS_TITLES[lens], f"{LENS_NAMES[lens]}, {pack.year}")
+        ws = self.sheet(LENS_TITLES[lens], f"{pack.bank.lenses[lens].name}, {pack.year}")
         X.put(ws, 3, 1, r.empty_reason or _weighting(pack), font=X.NOTE)
         row = 4
         X.put(ws, row, 1, "The chosen measures" if pack.spec.measures else "Every measure of this lens",
@@ -223,7 +223,7 @@ class Book:
             name = str(rec["group"]) + (" (whole selection)" if rec["group"] == ORGANISATION_GROUP else "")
             if rec["suppressed"]:
                 name += " (withheld)"
-            rows.append([name, cells[0], cells[1], None if rec["suppressed"] else _num(rec.get("vs_rest")),
+            rows.append([name, cells[0], cells[1], None if rec["suppressed"] else F.number(rec.get("vs_rest")),
                          _rest_words(rec), cells[2], cells[-1]])
         fmt = _formats(unit)
         first, last = X.write_table(ws, row, 1, headers, rows, self.name(LENS_TITLES[lens], m, "by", by),
@@ -262,8 +262,8 @@ class Book:
             hidden = bool(mine["suppressed"].astype(bool).any())
             share = dict(zip(mine["option"].astype(str), mine["value"]))
             reason = str(mine.loc[mine["suppressed"].astype(bool), "suppression_reason"].iloc[0]) if hidden else ""
-            rows.append([str(mine["label"].iloc[0])] + [None if hidden else _num(share.get(o)) for o in options]
-                        + [f"withheld: {reason}" if hidden else _int(mine["n"].max())])
+            rows.append([str(mine["label"].iloc[0])] + [None if hidden else F.number(share.get(o)) for o in options]
+                        + [f"withheld: {reason}" if hidden else F.whole(mine["n"].max())])
             withheld.append(hidden)
         headers = ["Question"] + [f"{o} (%)" for o in options] + ["n (or why withheld)"]
         first, last = X.write_table(ws, row, 1, headers, rows, self.name(LENS_TITLES[lens], "answers"),
@@ -295,7 +295,8 @@ class Book:
         ws.row_breaks.append(Break(id=below - 1))
         self.chart(ws, chart, f"A{below}", f"How people answered, {year}",
                    f"100% stacked bar chart: the share of each answer ({', '.join(options)}) to {len(rows)} "
-                   f"questions of the {LENS_NAMES[lens].lower()} lens in {year}; withheld questions have no bar.")
+                   f"questions of the {self.pack.bank.lenses[lens].name.lower()} lens in {year}; withheld questions "
+                   "have no bar.")
         return below + int(chart.height / 0.53) + 2
 
     # ------------------------------------------------------------------ Breakdowns
@@ -333,7 +334,7 @@ class Book:
             unit = (org or next(iter(values.values()), {})).get("unit", "%")
             cells = [label, LENS_TITLES[lens], "yes" if (org or {}).get("lower_is_better") else "no"]
             for rec in [org] + [values.get(g) for g in groups]:
-                cells.append("" if rec is None else "withheld" if rec["suppressed"] else _num(rec["value"]))
+                cells.append("" if rec is None else "withheld" if rec["suppressed"] else F.number(rec["value"]))
             rows.append(cells)
             formats.append(_formats(unit)[0])
         top = 5
@@ -393,9 +394,7 @@ class Book:
         ws.freeze_panes = "A5"
 
     def _definitions(self) -> list[tuple[str, str]]:
-        from explorer.core.questionbank import load_bank
-
-        bank = load_bank()
+        bank = self.pack.bank  # the session's, which made the figures
         out = []
         seen = set()
         for part in self.pack.parts.values():
@@ -428,14 +427,6 @@ def _label(rec: dict, polarity: bool = False) -> str:
     return str(rec["label"]) + (" (lower is better)" if polarity and rec["lower_is_better"] else "")
 
 
-def _num(value):
-    return None if F.is_missing(value) else round(float(value), 4)
-
-
-def _int(value):
-    return None if F.is_missing(value) else int(value)
-
-
 def _value_header(unit: str) -> str:
     return "Value (%)" if unit == "%" else "Score (out of 10)" if unit == "score" else "Value"
 
@@ -455,9 +446,9 @@ def _figure_cells(rec: dict) -> list:
     """Value, n, change, significance, similar trusts median, withheld because (the weighting is said
     once per sheet, above its tables)."""
     hidden = bool(rec["suppressed"])
-    return [None if hidden else _num(rec["value"]), "withheld" if hidden else _int(rec["n"]),
-            None if hidden else _num(rec.get("change")), _significance(rec),
-            None if hidden else _num(rec.get("benchmark_median")), str(rec["suppression_reason"]) if hidden else ""]
+    return [None if hidden else F.number(rec["value"]), "withheld" if hidden else F.whole(rec["n"]),
+            None if hidden else F.number(rec.get("change")), _significance(rec),
+            None if hidden else F.number(rec.get("benchmark_median")), str(rec["suppression_reason"]) if hidden else ""]
 
 
 def _formats(unit: str) -> list:
@@ -522,13 +513,12 @@ def _by_column(per_row: list[list]) -> list[list] | None:
 
 def _rest_words(rec: dict) -> str:
     """A group against the rest of the organisation, in words (never for the whole selection)."""
-    sig, diff = rec.get("significant_vs_rest"), rec.get("vs_rest")
-    if rec["suppressed"] or rec["group"] == ORGANISATION_GROUP or F.is_missing(diff) or sig is None or F.is_missing(sig):
+    if rec["suppressed"] or rec["group"] == ORGANISATION_GROUP or F.is_missing(rec.get("vs_rest")):
         return ""
-    if not sig:
-        return "not significantly different"
-    better = (diff < 0) if rec["lower_is_better"] else (diff > 0)
-    return "significantly better" if better else "significantly worse"
+    mark = F.rest_mark(rec)  # "✓ better" / "✗ worse" where significant (the window's mark)
+    if mark:
+        return "significantly " + mark.split(" ", 1)[1]
+    return "not significantly different" if rec.get("significant_vs_rest") is False else ""
 
 
 def _style_line(chart: LineChart, unit: str, polarity: str, band: bool, ceiling: float = 100) -> None:

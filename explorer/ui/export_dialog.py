@@ -18,7 +18,6 @@ from explorer.core.session import Session
 from explorer.core.viewspec import LENSES, ViewSpec
 from explorer.export import ExportError, PackOptions, gather, write_csv, write_pack
 from explorer.export.csvfile import pack_results
-from explorer.export.pack import LENS_NAMES
 
 
 def export_job(session: Session, spec: ViewSpec, options: PackOptions, path: str, csv_path: str | None,
@@ -39,7 +38,8 @@ def export_job(session: Session, spec: ViewSpec, options: PackOptions, path: str
 class ExportDialog(QDialog):
     """Which lenses, whether to include the compare-by groups, the protective marking, title and author."""
 
-    def __init__(self, spec: ViewSpec, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: ViewSpec, settings: QSettings, lens_names: dict[str, str],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export board pack")
         self.settings = settings
@@ -53,9 +53,9 @@ class ExportDialog(QDialog):
         lenses = QHBoxLayout()
         self.lenses: dict[str, QCheckBox] = {}
         for lens in LENSES:
-            box = QCheckBox(LENS_NAMES[lens], self)
+            box = QCheckBox(lens_names[lens], self)
             box.setChecked(True)
-            box.setAccessibleName(f"Include {LENS_NAMES[lens]}")
+            box.setAccessibleName(f"Include {lens_names[lens]}")
             box.setAccessibleDescription("Include this lens's sheet and its findings in the pack.")
             box.toggled.connect(self._check)
             lenses.addWidget(box)

@@ -768,6 +768,13 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(page)
 
     # ------------------------------------------------------------------ board pack
+    def _pack_dialog(self):
+        from explorer.core.viewspec import LENSES
+        from explorer.ui.export_dialog import ExportDialog
+
+        names = {lens: self.session.bank.lenses[lens].name for lens in LENSES}
+        return ExportDialog(self.session.spec, self.settings, names, self)
+
     def export_pack(self, path: str | None = None, options=None, csv: bool = False, template=()) -> None:
         """File → Export board pack… (Ctrl+E): the current view, as a workbook for the board."""
         from explorer.ui import export_dialog as E
@@ -775,7 +782,7 @@ class MainWindow(QMainWindow):
         if self.session is None or self._worker is not None:
             return
         if options is None:
-            dialog = E.ExportDialog(self.session.spec, self.settings, self)
+            dialog = self._pack_dialog()
             if dialog.exec() != dialog.DialogCode.Accepted:
                 return
             options = dialog.options()
@@ -797,12 +804,11 @@ class MainWindow(QMainWindow):
         """This view and the pack's options, without the data, to re-run on next year's file."""
         from explorer.export import ExportError
         from explorer.export.template import of_pack
-        from explorer.ui import export_dialog as E
 
         if self.session is None:
             return None
         if options is None:
-            dialog = E.ExportDialog(self.session.spec, self.settings, self)
+            dialog = self._pack_dialog()
             dialog.export_button.setText("&Save template…")
             if dialog.exec() != dialog.DialogCode.Accepted:
                 return None
