@@ -33,6 +33,10 @@ KINDS = ("respondents", "benchmark_workbook", "detailed_spreadsheet", "contracto
 # ("suppressed in the source file ('*')"); sig: the file's own significance flag, as given.
 AGGREGATE_COLUMNS = ("year", "org_id", "org_name", "benchmark_group", "breakdown", "group", "measure", "code",
                      "label", "option", "value", "unit", "n", "weighted", "vintage", "missing_reason", "sig")
+# Published data's organisation attributes: one row per (org_id, year) with text attributes (Region,
+# ICS, organisation type, the file's Weighting ...) and workforce-composition figures (% female ...):
+# context that filters and groups organisations, never a survey result.
+ORG_KEY_COLUMNS = ("org_id", "year")
 WRES_SUMMARY = "Ethnicity (WRES summary)"
 OCCUPATION_SUMMARY = "Occupational group (summary)"
 LOCAL_PREFIX = "local:"
@@ -70,6 +74,9 @@ class SurveyData:
     # what the reader found, for `inspect` and the open-file dialog: questions_by_year
     # {year: {column: "item id (how)"}}, unrecognised columns, per-sheet header rows, ...
     details: dict = field(default_factory=dict)
+    # published data only: org_id, year, then one column per attribute (see ORG_KEY_COLUMNS); text
+    # attributes filter and group organisations, numeric ones (composition) are shown as context
+    org_attributes: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
