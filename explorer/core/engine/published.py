@@ -69,6 +69,12 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     frame = frame[frame["year"].isin(shown_years)]
     frame = assemble.order(published.drop_private(frame), measures)
     notes = assemble.method_notes(spec, bool(frame["weighted"].any()) if len(frame) else False, published=True)
+    derived = data.details.get("derived", {})  # % positive the reader worked out: not printed in the file
+    shown: dict[str, dict] = {}
+    for m, label, stat in zip(frame["measure"], frame["label"], frame["statistic"]):
+        if m in derived and stat == "positive":
+            shown.setdefault(derived[m], {})[label] = None
+    notes += [f"{how}: {', '.join(labels)}." for how, labels in shown.items()]
     return Results(table=frame, spec=spec, dataset=info, notes=tuple(notes))
 
 
