@@ -279,6 +279,7 @@ def test_detailed_spreadsheet(tmp_path):
     assert data.kind == "detailed_spreadsheet"
     assert data.years == (2024,)
     q9a = agg(data, org_id="XA1", measure="manager_encourages")
+    q9a = q9a[q9a["option"].astype(str) != ""]  # the answer rows (the worked-out % positive is tests/test_detailed.py's)
     assert q9a["option"].astype(str).tolist() == ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
     assert q9a["value"].tolist() == [5.0, 8.0, 15.0, 42.0, 30.0] and set(q9a["n"]) == {3120}
     icb = agg(data, org_id="XQ1", measure="manager_clear_feedback")
@@ -542,6 +543,7 @@ def test_detailed_organisation_type_workbook(tmp_path):
     data = open_survey(fx.write_detailed_org_type_xlsx(tmp_path / "organisation type results.xlsx"))
     assert data.kind == "detailed_spreadsheet" and data.years == (2024,)
     rows = agg(data, measure="manager_encourages", group="21-30")
+    rows = rows[rows["option"].astype(str) != ""]  # the answer rows, not the worked-out % positive
     assert set(rows["breakdown"].astype(str)) == {"Age"}
     assert set(rows["benchmark_group"].astype(str)) == {"Acute and Acute & Community Trusts"}
     assert rows["value"].tolist() == [5.0, 8.0, 15.0, 45.0, 27.0] and set(rows["n"]) == {60210}

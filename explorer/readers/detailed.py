@@ -7,6 +7,10 @@ then ``% <option>`` columns and ``Base (number of responses)``); data from row 6
 ``-`` for missing. ``PEOPLE PROMISE ELEMENTS`` alternates ``<ID> - score`` and the base. The
 organisation-type workbook starts with ``Base`` (the benchmarking group), ``Breakdown`` and a
 category column instead of the organisation columns.
+
+The files print no % positive, so the lenses would show nothing: each item's official % positive is
+worked out from its answer percentages with the question bank's rule (:func:`_positive_rows`) and
+marked as derived in ``details["derived"]``. Region, ICS and Weighting become ``org_attributes``.
 """
 
 from __future__ import annotations
@@ -17,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from explorer.core.progress import Progress
-from explorer.core.questionbank import QuestionBank, _fold, normalise_code
-from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
+from explorer.core.questionbank import Item, QuestionBank, _fold, normalise_code
+from explorer.core.surveydata import AGGREGATE_COLUMNS, ORG_KEY_COLUMNS, Provenance, SurveyData
 from explorer.readers.errors import ReadError, YearUnknown
 from explorer.readers.grid import cell_text
 from explorer.readers.source import Source
@@ -29,6 +33,9 @@ QUESTION_TITLE = re.compile(r"^\s*Q\s*(\d{1,2}[a-z]?)(?:[_ ]?(\d{1,2}))?\s*[-–
 SCORE_TITLE = re.compile(r"^\s*(.+?)\s*-\s*score\s*$", re.IGNORECASE)
 BASE = "base (number of responses)"
 YEAR = re.compile(r"(?<!\d)(20[1-4]\d)(?!\d)")
+DERIVED = "% positive worked out from the answer percentages (official definition)"
+# organisation attributes in the row-5 header: attribute -> how its header starts (ICS/STP became ICS)
+ATTRIBUTES = {"Region": ("region",), "ICS": ("ics",), "Weighting": ("weighting",)}
 
 
 def _is_detailed_header(row: list) -> bool:
@@ -91,16 +98,19 @@ def read_detailed(source: Source, bank: QuestionBank, progress: Progress | None 
         if len(head) > HEADER_ROW and _is_detailed_header(head[HEADER_ROW]):
             sheets.append(info.name)
     year = _survey_year(source, sheets, ask_year)
-    frames, warnings, found = [], [], {}
+    frames, warnings, found, derived, unmatched, attributes = [], [], {}, {}, {}, []
     for i, sheet in enumerate(sheets):
         if progress:
             progress(i / len(sheets), f"Reading {sheet}")
         rows = source.rows(sheet)
-        frame = _sheet_to_long(source, sheet, rows, year, bank, warnings, found)
+        frame = _sheet_to_long(source, sheet, rows, year, bank, warnings, found, derived, unmatched, attributes)
         if frame is not None:
             frames.append(frame)
     if not frames:
         raise ReadError(source.path, "no sheet has question results under a row-5 header")
+    if unmatched:
+        warnings.append(f"No % positive is worked out for {', '.join(unmatched)}: the file's answer options do not match "
+                        f"the {year} questionnaire's, so only the answer percentages are shown.")
     long = concat_aggregates(frames)
     if progress:
         progress(1.0, "Done")
@@ -110,12 +120,28 @@ def read_detailed(source: Source, bank: QuestionBank, progress: Progress | None 
         aggregates=long[list(AGGREGATE_COLUMNS)],
         breakdowns=tuple(sorted(b for b in long["breakdown"].unique() if b)),
         warnings=tuple(dict.fromkeys(warnings)),
-        details={"questions_by_year": {year: found}},
+        details={"questions_by_year": {year: found}, "derived": derived},
+        org_attributes=_org_attributes(attributes),
     )
 
 
+def _org_attributes(parts: list[pd.DataFrame]) -> pd.DataFrame | None:
+    """One row per (organisation, year): an organisation listed on every topic sheet is one row, each
+    attribute taken from the first sheet that gives it."""
+    parts = [p for p in parts if len(p.columns) > len(ORG_KEY_COLUMNS)]
+    if not parts:
+        return None
+    table = pd.concat(parts, ignore_index=True).replace("", np.nan)
+    table = table[table["org_id"].notna()]
+    table = table.groupby(list(ORG_KEY_COLUMNS), sort=False, as_index=False).first()
+    names = [a for a in ATTRIBUTES if a in table.columns]
+    table[names] = table[names].fillna("").astype(str)
+    table["year"] = table["year"].astype(int)
+    return table[[*ORG_KEY_COLUMNS, *names]].reset_index(drop=True)
+
+
 def _sheet_to_long(source: Source, sheet: str, rows: list[list], year: int, bank: QuestionBank, warnings: list,
-                   found: dict) -> pd.DataFrame | None:
+                   found: dict, derived: dict, unmatched: dict, attributes: list) -> pd.DataFrame | None:
     header = [cell_text(v) for v in rows[HEADER_ROW]]
     width = len(header)
     data = [list(r) + [""] * (width - len(r)) for r in rows[HEADER_ROW + 1:] if any(cell_text(v) for v in r[:3])]
@@ -140,7 +166,10 @@ def _sheet_to_long(source: Source, sheet: str, rows: list[list], year: int, bank
     if org_type:  # organisation-type results: each benchmarking group is the "organisation" of its rows
         org_id, org_name = group_col, group_col
     breakdown, category = text(breakdown_j), text(category_j)
-    weighted = np.array([_fold(w) != "unweighted" for w in text(weighting_j)])
+    # weighted unless the file says "Unweighted" or says nothing
+    weighted = np.array([_fold(w) not in ("unweighted", "") for w in text(weighting_j)])
+    attributes.append(pd.DataFrame({"org_id": org_id, "year": year,
+                                    **{name: text(col(*heads)) for name, heads in ATTRIBUTES.items() if col(*heads) is not None}}))
 
     parts = []
     j = first_result
@@ -176,7 +205,15 @@ def _sheet_to_long(source: Source, sheet: str, rows: list[list], year: int, bank
         label = item.short if item else m.group(3).strip()
         found[code] = {"item": measure, "how": "code" if item else "own name"}
         options = [header[c][2:].strip() for c in option_cols]
-        parts.append(_block(grid, option_cols, options, base_j, year, measure, code, label, "%"))
+        block = _block(grid, option_cols, options, base_j, year, measure, code, label, "%")
+        parts.append(block)
+        if item is not None and item.positive is not None:
+            positive = _positive_rows(block, options, item, year)
+            if positive is None:
+                unmatched[code] = None
+            else:
+                parts.append(positive)
+                derived[measure] = DERIVED
     if not parts:
         return None
     n_rows = len(grid)
@@ -204,3 +241,45 @@ def _block(grid: pd.DataFrame, cols: list[int], options: list[str], base_j: int 
             "unit": unit, "n": base, "vintage": str(year), "missing_reason": reasons, "sig": "",
         }))
     return pd.concat(blocks, ignore_index=True)
+
+
+def _positive_rows(block: pd.DataFrame, options: list[str], item: Item, year: int) -> pd.DataFrame | None:
+    """The item's official % positive for each row of the sheet, from its answer percentages.
+
+    % positive = (sum of the positive options' %) / (sum of the base options' %) x 100, where the base
+    options are every answer on the year's scale except those the rule leaves out (Don't know, Not
+    applicable), so the figure is re-based exactly as the engine does for respondents; dividing by the
+    sum also absorbs the file's rounding (its options rarely add to exactly 100). The file's base
+    counts every answer shown, so the derived n is scaled by the share of answers left in the base:
+    n x (sum of the base options' %) / (sum of all options' %), rounded to a whole number (exact up to
+    the rounding of the percentages). The % keeps 2 decimals: the file's own rounding (0.05 on each
+    option at 1 decimal) already moves it by up to about 0.1, more where re-basing leaves a small share
+    of the answers in the base, so rounding it again to 1 decimal would add a second error of up to
+    0.05; displays round it further.
+    None when the file's answer options are not the year's scale (a different or missing option):
+    then which % to add up is not known.
+    """
+    scale = item.scale(year)
+    codes = [scale.code_for_label(o) for o in options]
+    required = {o.code for o in scale.options if not o.variant}
+    if None in codes or len(set(codes)) != len(codes) or not required <= set(codes):
+        return None
+    rule = item.positive
+    pct = block["value"].to_numpy(dtype=float).reshape(len(options), -1)  # options x rows
+    reasons = block["missing_reason"].to_numpy(dtype=object).reshape(len(options), -1)
+    in_base = np.array([c not in rule.exclude for c in codes])
+    is_positive = np.array([c in rule.positive for c in codes]) & in_base
+    base_pct, all_pct = pct[in_base].sum(axis=0), pct.sum(axis=0)
+    answered = base_pct > 0  # NaN (an option missing) compares False
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(answered, np.round(100.0 * pct[is_positive].sum(axis=0) / base_pct, 2), np.nan)
+        n = np.where(answered, np.round(block["n"].to_numpy(dtype=float)[: pct.shape[1]] * base_pct / all_pct),
+                     np.where(base_pct == 0, 0.0, np.nan))
+    first_reason = np.array([next((str(r) for r in col if r), "") for col in reasons.T], dtype=object)
+    missing = np.where(np.isnan(value), np.where(first_reason != "", first_reason, "no answers in its base"), "")
+    first = block.iloc[: pct.shape[1]]
+    return pd.DataFrame({
+        "year": year, "measure": first["measure"].to_numpy(), "code": first["code"].to_numpy(),
+        "label": first["label"].to_numpy(), "option": "", "value": value, "unit": "%", "n": n, "vintage": str(year),
+        "missing_reason": missing, "sig": "",
+    })
