@@ -15,6 +15,7 @@ import numpy as np
 
 from explorer.core import disclosure as D
 from explorer.core.disclosure.families import PEOPLE_ORDER
+from explorer.core.engine import orgscope
 from explorer.core.engine.measures import available_measures
 from explorer.core.engine.prepared import Prepared
 from explorer.core.questionbank import QuestionBank
@@ -24,7 +25,7 @@ from explorer.core.surveydata import SurveyData
 @dataclass
 class Group:
     name: str
-    respondents: int
+    respondents: int  # for a column of organisation attributes (published data): the organisations
     combined: bool = False  # an "Other ... (combined)" group
 
 
@@ -124,10 +125,19 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
         table = data.aggregates
         cat.comparators = ["none"] + (["last_year"] if len(years) > 1 else []) \
             + (["benchmark"] if data.kind == "benchmark_workbook" or benchmark is not None else [])
-        breakdowns = sorted({str(b) for b in table["breakdown"].unique() if str(b)})
+        breakdowns = orgscope.breakdown_columns(data)
         if breakdowns:
             cat.comparators.insert(1, "organisation")
         cat.columns = [Column(b, b, "published") for b in breakdowns]
+        # organisation attributes (Region, ICS, Benchmarking group ...): each group counts organisations
+        attrs = orgscope.attributes(data)
+        for name in orgscope.attribute_columns(data):
+            col = Column(name, name, "organisations")
+            for year in years:
+                here = attrs[attrs["year"].astype(int) == year]
+                counts = here.groupby(here[name].astype(str), sort=True)["org_id"].nunique()
+                col.groups[year] = [Group(str(v), int(c)) for v, c in counts.items() if str(v).strip() and str(v) != "nan"]
+            cat.columns.append(col)
     return cat
 
 

@@ -34,7 +34,7 @@ def inspection(path: str | Path, data: SurveyData, bank: QuestionBank) -> dict:
                  "how": "bank" if (str(measure) in bank.items or str(measure) in bank.scores) else "own name"}
                 for measure, code in measures.itertuples(index=False)
             ]
-        orgs = table[["org_id", "org_name"]].drop_duplicates()
+        orgs = table[["org_id", "org_name"]].drop_duplicates("org_id")  # one per code (names change over the years)
         organisations = [str(name) or str(org) for org, name in orgs.itertuples(index=False) if str(org) or str(name)]
         sheets = list(data.provenance.sheets)
         breakdowns = sorted({str(b) for b in table["breakdown"].unique() if str(b)})
@@ -56,6 +56,9 @@ def inspection(path: str | Path, data: SurveyData, bank: QuestionBank) -> dict:
         "breakdowns": breakdowns,
         "local_questions": local,
         "unrecognised": list(details.get("unrecognised", [])),
+        # published tables: each measure column and what it was tied to; organisation context columns
+        "measures": dict(details.get("measures") or {}) if not data.is_respondent_level else {},
+        "organisation_attributes": dict(details.get("organisation attributes") or {}),
         "warnings": list(data.warnings) + list(details.get("notes", [])),
     }
 
@@ -93,6 +96,17 @@ def as_text(report: dict) -> str:
     lines.append(f"Breakdowns:      {', '.join(report['breakdowns']) or '-'}")
     if report["local_questions"]:
         lines.append("Local questions: " + _some([q["label"] for q in report["local_questions"]], "; "))
+    measures = report.get("measures") or {}
+    own = [name for name, found in measures.items() if found == name]
+    if measures:
+        tied = [f"{name} = {found}" for name, found in measures.items() if found != name]
+        if tied:
+            lines.append("Measures:        " + _some(tied, "; "))
+        if own:
+            lines.append("Own measures:    " + _some(own, ", ") + " (not in the question bank: kept under their own names)")
+    context = report.get("organisation_attributes") or {}
+    if context:
+        lines.append("Context:         " + _some([f"{c} ({what.split(' (')[0]})" for c, what in context.items()], "; "))
     if report["unrecognised"]:
         lines.append(f"Not used:        {_some(report['unrecognised'], ', ')}")
     if report["warnings"]:

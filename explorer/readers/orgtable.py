@@ -1,9 +1,14 @@
 """Analysts' own organisation-level tables: one row per organisation and year.
 
 Columns such as ``ODS code``, ``Year``, ``Benchmarking group`` and measure pairs
-``<measure>_rate`` / ``<measure>_base`` or ``<measure>`` / ``<measure>_n``. A measure whose name is a
-bank question (id or that year's code) or score keeps the bank's identity; anything else keeps the
-analyst's own name. A column mapping (roles ``org_id``, ``org_name``, ``year``, ``benchmark_group``,
+``<measure>_rate`` / ``<measure>_base`` or ``<measure>`` / ``<measure>_n`` (a rate may come without a
+base: the organisation's ``Respondents`` column is then its n). The vocabulary
+(:mod:`explorer.core.vocabulary`) ties measure names to the question bank — ids, codes, official and
+descriptive names ("Emotional_colleagues" is harassment from colleagues) — so they join the lenses with
+the bank's wording and polarity; anything else keeps the analyst's own name. Other columns are
+organisation context, never results: text attributes (Region, ICS, organisation type) that filter and
+group organisations, workforce composition (% female ...) and counts; a ``Weighting`` column sets
+``weighted``. Organisations are identified by code across years, under their latest name. A column mapping (roles ``org_id``, ``org_name``, ``year``, ``benchmark_group``,
 ``value``/``base`` with ``measure``) says what auto-detection cannot guess.
 """
 
@@ -15,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from explorer.core.progress import Progress
-from explorer.core.questionbank import QuestionBank, _fold, normalise_code
+from explorer.core.questionbank import QuestionBank
 from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
+from explorer.core.vocabulary import vocabulary
 from explorer.readers.errors import ReadError, YearUnknown
 from explorer.readers.grid import cell_text, find_header_row
 from explorer.readers.mapping import ColumnMapping
@@ -29,6 +35,8 @@ YEARS = {"year", "surveyyear", "wave"}
 GROUP = {"benchmarkinggroup", "benchmarkgroup", "group", "orgtype", "organisationtype", "orgtypereportingname"}
 VALUE_SUFFIX = re.compile(r"^(?P<m>.+?)[ _](?:rate|pct|percent|%|score|value)$", re.IGNORECASE)
 BASE_SUFFIX = re.compile(r"^(?P<m>.+?)[ _](?:base|n|count|responses)$", re.IGNORECASE)
+WEIGHTING = {"weighting", "weighted", "weight", "weightingmethod", "weightingapplied"}
+UNWEIGHTED = {"unweighted", "no", "none", "n", "false", "0", "not weighted", "-"}
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(20[1-4]\d)(?!\d)")
 
 
@@ -73,6 +81,11 @@ def _roles(names: list[str], mapping: ColumnMapping | None) -> dict:
             if value_col:
                 roles["values"][measure] = value_col
                 roles["bases"][measure] = name
+    paired = set(roles["values"].values()) | set(roles["bases"].values())
+    for name in plain:  # a rate without a base of its own ("Physical_public_rate")
+        value = VALUE_SUFFIX.match(name)
+        if value and name not in paired and value.group("m") not in roles["values"]:
+            roles["values"][value.group("m")] = name
     return roles
 
 
@@ -88,13 +101,16 @@ def detect(source: Source, bank: QuestionBank, mapping: ColumnMapping | None = N
         roles = _roles(names, mapping)
         if roles["org_id"] or roles["org_name"]:
             if roles["values"]:
-                return f"organisation and measure columns ({len(roles['values'])} value/base pairs) on '{sheet}'"
+                return f"organisation and measure columns ({len(roles['values'])} measures) on '{sheet}'"
+            if _has_vocabulary_measure(names, roles, bank):
+                return f"organisation columns and survey measures named in the vocabulary on '{sheet}'"
     return None
 
 
 def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: ColumnMapping | None = None,
                             ask_year=None, progress: Progress | None = None) -> SurveyData:
-    frames, warnings, measures_found, sheets = [], [], {}, []
+    frames, attributes, warnings, measures_found, sheets = [], [], [], {}, []
+    context: dict[str, str] = {}
     for sheet in first_sheets(source):
         head = source.rows(sheet, limit=40)
         h = mapping.header_row - 1 if mapping and mapping.header_row else find_header_row(head)
@@ -102,7 +118,7 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
             continue
         names = [cell_text(v) for v in head[h]]
         roles = _roles([n for n in names if n], mapping)
-        if not (roles["org_id"] or roles["org_name"]) or not roles["values"]:
+        if not (roles["org_id"] or roles["org_name"]) or not (roles["values"] or _has_vocabulary_measure(names, roles, bank)):
             continue
         if progress:
             progress(0.2, f"Reading {sheet}")
@@ -122,28 +138,50 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
         table, years = table.loc[keep].reset_index(drop=True), years[keep].astype(int).reset_index(drop=True)
         text = lambda col: table[col].map(cell_text).to_numpy(dtype=object) if col else np.full(len(table), "", dtype=object)  # noqa: E731
         org_id, org_name, group = text(roles["org_id"]), text(roles["org_name"]), text(roles["benchmark_group"])
+        if not roles["org_id"]:
+            org_id = org_name
         if not roles["org_name"]:
             org_name = org_id
+        latest = int(years.max()) if len(years) else bank.years[-1]
+        plan = _plan(table, roles, bank, latest)
+        warnings += [f"'{sheet}': {w}" for w in plan["warnings"]]
+        weighted = np.zeros(len(table), dtype=bool)
+        if plan["weighting"]:
+            weighted = np.array([_is_weighted(cell_text(v)) for v in table[plan["weighting"]]], dtype=bool)
+        respondents = to_numbers(table[plan["respondents"]])[0] if plan["respondents"] else None
         parts = []
-        for measure_name, value_col in roles["values"].items():
+        for measure_name, (value_col, match) in plan["measures"].items():
             values, reasons = to_numbers(table[value_col])
             base_col = roles["bases"].get(measure_name)
-            n = to_numbers(table[base_col])[0] if base_col else np.full(len(table), np.nan)
-            measure, unit, label = _identify(measure_name, years, bank)
+            if base_col:
+                n = to_numbers(table[base_col])[0]
+            elif respondents is not None:  # no base of its own: the organisation's respondents (an upper bound)
+                n = respondents
+            else:
+                n = np.full(len(table), np.nan)
+            measure, unit, label = match.measure or measure_name, match.unit, match.label or measure_name
+            if match.kind == "measure":
+                label = bank.item(measure).short if measure in bank.items else bank.score(measure).name
             if unit == "%" and np.nanmax(np.append(values, 0)) <= 1.0:
-                values = values * 100.0
-            measures_found[measure_name] = measure
+                values = np.round(values * 100.0, 10)  # proportions as percentages, without float dust
+            measures_found[measure_name] = f"{measure} ({match.how})" if match.kind != "own" else measure
             parts.append(pd.DataFrame({
                 "year": years.to_numpy(), "org_id": org_id, "org_name": org_name, "benchmark_group": group,
                 "breakdown": "", "group": "", "measure": measure, "code": measure_name, "label": label, "option": "",
-                "value": values, "unit": unit, "n": n, "weighted": False, "vintage": "", "missing_reason": reasons,
+                "value": values, "unit": unit, "n": n, "weighted": weighted, "vintage": "", "missing_reason": reasons,
                 "sig": "",
             }))
+        if not parts:
+            continue
         frames.append(pd.concat(parts, ignore_index=True))
+        attributes.append(_attributes(table, years, org_id, group, plan))
+        context.update(plan["context"])
         sheets.append(sheet)
     if not frames:
         raise ReadError(source.path, "no sheet has an organisation column and measure columns with their bases")
     long = concat_aggregates(frames)
+    long = _latest_names(long)
+    attrs = pd.concat(attributes, ignore_index=True).drop_duplicates(["org_id", "year"], keep="last")
     if progress:
         progress(1.0, "Done")
     return SurveyData(
@@ -151,27 +189,140 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
         provenance=Provenance(path=str(source.path), kind="organisation_table", sheets=tuple(sheets)),
         aggregates=long[list(AGGREGATE_COLUMNS)],
         warnings=tuple(dict.fromkeys(warnings)),
-        details={"measures": measures_found},
+        details={"measures": measures_found, "organisation attributes": context},
+        org_attributes=attrs.reset_index(drop=True),
     )
+
+
+def _has_vocabulary_measure(names: list[str], roles: dict, bank: QuestionBank) -> bool:
+    taken = {v for k, v in roles.items() if isinstance(v, str)}
+    return any(vocabulary().measure(n, bank) is not None for n in names if n and n not in taken)
+
+
+def _is_weighted(text: str) -> bool:
+    """The file's Weighting column: "Occupation Group" (weighted) or "Unweighted" / blank / "No"."""
+    t = text.strip().lower()
+    return bool(t) and t not in UNWEIGHTED
+
+
+def _plan(table: pd.DataFrame, roles: dict, bank: QuestionBank, year: int) -> dict:
+    """What every column is: a measure (tied to the bank by the vocabulary, or the file's own), the
+    weighting, the respondents, or organisation context (text attributes such as Region; numbers such
+    as % female) — composition is context, never a result."""
+    vocab = vocabulary()
+    plan = {"measures": {}, "weighting": None, "respondents": None, "text": [], "numbers": [], "context": {},
+            "warnings": []}
+    taken = {v for k, v in roles.items() if isinstance(v, str)} | set(roles["bases"].values())
+    for measure_name, col in roles["values"].items():
+        suffix = VALUE_SUFFIX.match(col)
+        unit = "score" if suffix and col.lower().endswith("score") else ("%" if suffix else None)
+        match = vocab.measure(col, bank, year, unit) or vocab.measure(measure_name, bank, year, unit)
+        if match is None and vocab.is_composition(measure_name):
+            plan["numbers"].append(col)
+            plan["context"][col] = "workforce composition (context, not a survey result)"
+            taken.add(col)
+            continue
+        if match is None:
+            match = _own(measure_name, col, bank, year, unit)
+        plan["measures"][measure_name] = (col, match)
+        taken.add(col)
+    for col in table.columns:
+        if col in taken or not col:
+            continue
+        if _norm(col) in WEIGHTING and plan["weighting"] is None:
+            plan["weighting"] = col
+            plan["context"][col] = "the file's weighting (sets weighted on its figures)"
+            continue
+        numbers, _ = to_numbers(table[col])
+        filled = table[col].map(lambda v: bool(cell_text(v))).to_numpy()
+        numeric = filled.any() and np.isfinite(numbers[filled]).mean() >= 0.8
+        if not numeric:
+            plan["text"].append(col)
+            plan["context"][col] = "organisation attribute (filters and compare-by)"
+            continue
+        if vocab.is_respondents(col) and plan["respondents"] is None:
+            plan["respondents"] = col
+            plan["numbers"].append(col)
+            plan["context"][col] = "respondents (the base where a measure has none of its own)"
+            continue
+        match = vocab.measure(col, bank, year, _unit_of(numbers))
+        if match is not None and match.kind == "measure":
+            plan["measures"][col] = (col, match)
+            continue
+        plan["numbers"].append(col)
+        plan["context"][col] = ("workforce composition (context, not a survey result)" if vocab.is_composition(col)
+                                else "a number about the organisation (context, not a survey result)")
+    _one_column_per_measure(plan)
+    return plan
+
+
+STRENGTH = ("bank id", "question code", "score name", "question '", "name '", "words")
+
+
+def _one_column_per_measure(plan: dict) -> None:
+    """Two columns tied to one bank measure (``q14c`` and ``bullying_colleagues_rate``): the surer match
+    keeps it (an id or code before a name, a name before words); the other keeps its own name."""
+    from explorer.core.vocabulary import Match
+
+    def strength(how: str) -> int:
+        return next((i for i, s in enumerate(STRENGTH) if how.startswith(s)), len(STRENGTH))
+
+    owners: dict[str, tuple[int, str]] = {}
+    for name, (col, match) in plan["measures"].items():
+        if match.kind == "own":
+            continue
+        rank = strength(match.how)
+        if match.measure not in owners or rank < owners[match.measure][0]:
+            owners[match.measure] = (rank, name)
+    for name, (col, match) in list(plan["measures"].items()):
+        if match.kind != "own" and owners[match.measure][1] != name:
+            plan["measures"][name] = (col, Match("own", name, "own name", match.unit, name))
+            plan["warnings"].append(f"'{col}' also looks like {match.measure}, which '{plan['measures'][owners[match.measure][1]][0]}' "
+                                    "already gives: it is kept under its own name.")
+
+
+def _own(measure_name: str, col: str, bank: QuestionBank, year: int, unit: str | None):
+    from explorer.core.vocabulary import Match
+
+    return Match("own", measure_name, "own name", unit or "%", measure_name)
+
+
+def _unit_of(numbers: np.ndarray) -> str | None:
+    """A plain column's unit from its values: above 10 it is a percentage; otherwise undecided."""
+    finite = numbers[np.isfinite(numbers)]
+    return "%" if len(finite) and finite.max() > 10.5 else None
+
+
+def _attributes(table: pd.DataFrame, years: pd.Series, org_id: np.ndarray, group: np.ndarray, plan: dict) -> pd.DataFrame:
+    out = {"org_id": org_id, "year": years.to_numpy()}
+    if group.any():
+        out["Benchmarking group"] = group
+    for col in plan["text"]:
+        out[col] = table[col].map(cell_text).to_numpy(dtype=object)
+    if plan["weighting"]:
+        out["Weighting"] = table[plan["weighting"]].map(cell_text).to_numpy(dtype=object)
+    for col in plan["numbers"]:
+        numbers = to_numbers(table[col])[0]
+        if plan["context"].get(col, "").startswith("workforce") and np.nanmax(np.append(numbers, 0)) <= 1.0:
+            numbers = np.round(numbers * 100.0, 10)  # composition as a percentage, like the figures
+        out[col] = numbers
+    return pd.DataFrame(out)
+
+
+def _latest_names(long: pd.DataFrame) -> pd.DataFrame:
+    """One name per organisation code: the name in its latest year (trusts merge and rename)."""
+    pairs = long[["org_id", "org_name", "year"]].astype({"org_id": str, "org_name": str})
+    pairs = pairs[pairs["org_name"] != ""].sort_values("year", kind="stable")
+    latest = pairs.drop_duplicates("org_id", keep="last").set_index("org_id")["org_name"]
+    if len(latest) == 0:
+        return long
+    ids = long["org_id"].astype(str)
+    names = ids.map(latest).fillna(long["org_name"].astype(str))
+    long = long.copy()
+    long["org_name"] = pd.Categorical(names)
+    return long
 
 
 def _one_year(text: str) -> int | None:
     years = set(YEAR_IN_TEXT.findall(text or ""))
     return int(years.pop()) if len(years) == 1 else None
-
-
-def _identify(name: str, years: pd.Series, bank: QuestionBank) -> tuple[str, str, str]:
-    """(measure id, unit, label): a bank item (by id or code in the table's latest year), a score, or own name."""
-    key = name.strip()
-    if key in bank.items:
-        return key, "%", bank.item(key).short
-    for sid, score in bank.scores.items():
-        if key.lower() == sid.lower() or _fold(key) == _fold(score.name):
-            return sid, "score", score.name
-    code = normalise_code(key)
-    latest = int(years.max()) if len(years) else bank.years[-1]
-    if code and latest in bank.years:
-        item = bank.by_code(latest, code)
-        if item is not None:
-            return item.id, "%", item.short
-    return key, "%", key

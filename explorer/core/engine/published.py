@@ -10,7 +10,7 @@ import pandas as pd
 
 from explorer.core import disclosure as D
 from explorer.core.disclosure import published
-from explorer.core.engine import assemble
+from explorer.core.engine import assemble, orgscope
 from explorer.core.engine.changes import changes
 from explorer.core.engine.comparators import benchmark_columns, comparators, match_org, ranks
 from explorer.core.engine.measures import measures_for
@@ -24,27 +24,47 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     table = data.aggregates
     shown_years = assemble.years(spec, data.years)
     measures = measures_for(spec, data, bank)
-    orgs = table[["org_id", "org_name"]].drop_duplicates()
+    sc = orgscope.scope(data, spec)  # refuses a filter or compare-by the file cannot honour
+    n_orgs = table["org_id"].astype(str).nunique()
+    by_measure = {m.id: m for m in measures}
+    info = assemble.dataset_info(data)
+    wanted = table[table["measure"].astype(str).isin(list(by_measure))]
     if spec.organisation:
         ours = match_org(table, spec.organisation)
         if ours.empty:
             raise SpecError(f"There is no organisation '{spec.organisation}' in this file.")
-    elif len(orgs) == 1:
+    elif n_orgs == 1:
         ours = table
+    elif sc.filtered or sc.by_attribute:
+        ours = None  # the subject is the median organisation of the selection
     else:
-        raise SpecError("This file holds many organisations; choose yours (its org_id or name).")
-    org_id = str(ours["org_id"].iloc[0])
-    group_name = str(ours["benchmark_group"].iloc[0])
-    info = assemble.dataset_info(data)
-    info["organisation"] = str(ours["org_name"].iloc[0]) or org_id
+        raise SpecError(f"This file holds {n_orgs} organisations: choose yours (its code or name), or filter or compare "
+                        f"organisations by {' or '.join(orgscope.attribute_columns(data)[:3]) or 'a column'} to see "
+                        "their median.")
+    if ours is not None:
+        org_id = str(ours["org_id"].iloc[0])
+        group_name = str(ours["benchmark_group"].iloc[0])
+        if sc.filtered and org_id not in set(sc.orgs["org_id"].astype(str)):
+            raise SpecError(f"{ours['org_name'].iloc[0] or org_id} is not among the organisations where {sc.describe}: "
+                            "change the filter, or leave out your organisation to see their median.")
+        info["organisation"] = str(ours["org_name"].iloc[0]) or org_id
+        context = _context(data, org_id)
+        if context:
+            info["organisation_context"] = context  # workforce composition etc.: context, never results
+        sel = _subject(wanted[wanted["org_id"].astype(str) == org_id], sc)
+    else:
+        org_id, group_name = None, ""
+        kept = sc.orgs["org_id"].astype(str).nunique()
+        info["organisation"] = f"Median of {kept} organisations" + (f" where {sc.describe}" if sc.describe else "")
+        sel = _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, None, data, spec)
     info["benchmark_group"] = spec.benchmark_group or group_name  # the band's and the ranks' group
-    ours = table[table["org_id"].astype(str) == org_id]
-    by_measure = {m.id: m for m in measures}
-    sel = ours[ours["measure"].astype(str).isin(list(by_measure))]
-    if spec.breakdown:
-        sel = sel[(sel["breakdown"].astype(str) == "") | sel["breakdown"].astype(str).isin(set(spec.breakdown))]
-    else:
-        sel = sel[sel["breakdown"].astype(str) == ""]
+    for column in sc.by_attribute:  # groups of organisations: each group's median organisation
+        sel = pd.concat([sel, _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, column, data, spec)],
+                        ignore_index=True)
+    if ours is not None and sc.filtered and not sc.by_attribute:  # us beside the selection's median
+        median = _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, None, data, spec)
+        sel = pd.concat([sel, median.assign(breakdown="Organisations", group=f"Median where {sc.describe}")],
+                        ignore_index=True)
     frame = pd.DataFrame([r for r in (_row(rec, by_measure, spec) for rec in sel.itertuples(index=False)) if r])
     notes = assemble.method_notes(spec, False, published=True)
     if frame.empty:
@@ -60,7 +80,7 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     frame.loc[missing, "suppression_reason"] = source[missing]
     frame = _changes(frame, bank, data.years)
     frame = comparators(frame, spec, bank, None)
-    if data.kind == "benchmark_workbook":  # the workbook is its own benchmark
+    if data.kind == "benchmark_workbook" and org_id is not None:  # the workbook is its own benchmark
         frame = benchmark_columns(frame, spec.with_(organisation=org_id, benchmark_group=spec.benchmark_group or group_name),
                                   bank, data,
                                   as_comparator=spec.comparator == "benchmark")
@@ -76,6 +96,47 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
             shown.setdefault(derived[m], {})[label] = None
     notes += [f"{how}: {', '.join(labels)}." for how, labels in shown.items()]
     return Results(table=frame, spec=spec, dataset=info, notes=tuple(notes))
+
+
+def _subject(rows: pd.DataFrame, sc: orgscope.Scope, keep_orgs: bool = False) -> pd.DataFrame:
+    """The figures a view shows from ``rows``: whole-organisation ones (or, under a filter on one of the
+    file's own groups, that group's, as the subject) and the groups of the file's breakdown compared by."""
+    breakdown = rows["breakdown"].astype(str)
+    if sc.group_filter:
+        column, group = sc.group_filter
+        subject = rows[(breakdown == column) & (rows["group"].astype(str) == group)].copy()
+        subject["breakdown"], subject["group"] = "", ""
+    else:
+        subject = rows[breakdown == ""]
+    if sc.by_breakdown and not keep_orgs:
+        subject = pd.concat([subject, rows[breakdown.isin(set(sc.by_breakdown))]], ignore_index=True)
+    return subject
+
+
+def _median_rows(rows: pd.DataFrame, orgs: pd.DataFrame, by: str | None, data: SurveyData, spec: ViewSpec) -> pd.DataFrame:
+    """Median-organisation figures as rows shaped like the file's (see :func:`orgscope.medians`)."""
+    rows = rows[rows["option"].astype(str) == ""]
+    med = orgscope.medians(rows, orgs, by, orgscope.attributes(data), spec.threshold, spec.local_rule)
+    return pd.DataFrame({
+        "year": med["year"].astype(int), "org_id": "", "org_name": "", "benchmark_group": "",
+        "breakdown": by or "", "group": med[by].astype(str) if by else "", "measure": med["measure"].astype(str),
+        "code": med["code"], "label": med["label"], "option": "", "value": med["value"].astype(float),
+        "unit": med["unit"], "n": med["n"].astype(float), "weighted": med["weighted"].astype(bool),
+        "vintage": med["vintage"], "missing_reason": "", "sig": "",
+    })
+
+
+def _context(data: SurveyData, org_id: str) -> dict:
+    """The organisation's numeric attributes in its latest year (e.g. % female): shown as context."""
+    columns = orgscope.context_columns(data)
+    if not columns:
+        return {}
+    attrs = orgscope.attributes(data)
+    mine = attrs[attrs["org_id"].astype(str) == org_id].sort_values("year")
+    if mine.empty:
+        return {}
+    last = mine.iloc[-1]
+    return {"year": int(last["year"]), **{c: (None if pd.isna(last[c]) else float(last[c])) for c in columns}}
 
 
 def _row(rec, by_measure: dict, spec: ViewSpec) -> dict | None:
@@ -135,6 +196,13 @@ def league(table_data: SurveyData, spec: ViewSpec, bank: QuestionBank, organisat
     years = assemble.years(spec, table_data.years)
     sel = table[(table["benchmark_group"].astype(str) == group) & table["measure"].astype(str).isin(list(by_measure))
                 & table["year"].isin(years)]
+    if spec.filter is not None:  # only the organisations the filter keeps (Region = London ...)
+        sc = orgscope.scope(table_data, spec.with_(breakdown=()))
+        if sc.group_filter:
+            raise SpecError("Organisations are ranked on their whole-organisation figures: filter them by their "
+                            f"attributes ({', '.join(orgscope.attribute_columns(table_data))}), not by a group of staff.")
+        kept = set(zip(sc.orgs["org_id"].astype(str), sc.orgs["year"].astype(int)))
+        sel = sel[[(str(o), int(y)) in kept for o, y in zip(sel["org_id"], sel["year"])]]
     if sel.empty:
         reason = f"No organisation in {group} has a figure for the chosen measure in these years."
         return Results(table=pd.DataFrame(columns=[*COLUMNS, "org_id", "ours"]), spec=spec, dataset=info,

@@ -1,0 +1,249 @@
+"""Published organisation tables (one row per trust and year, descriptive column names) tied to the
+question bank by the vocabulary; organisation attributes filter and group organisations; what a file
+cannot honour is refused in one sentence. Core only (no Qt)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from explorer.core.filters import Eq, In
+from explorer.core.questionbank import load_bank
+from explorer.core.session import Session
+from explorer.core.viewspec import SpecError
+from explorer.core.vocabulary import _check_names_are_unique, vocabulary
+
+BANK = load_bank()
+REGIONS = ["London", "Midlands", "North West", "South East"]
+GROUPS = ["Acute and acute & community trusts", "Mental health and learning disability trusts", "Community trusts"]
+
+
+def org_table(path, years=(2021, 2022, 2023, 2024), n_orgs=24):
+    """The third-party layout: ODS code, Year, Organisation name, Benchmarking group, Region, Weighting,
+    <measure>_base / <measure>_rate pairs (and rates without a base), workforce composition, Respondents.
+    Trust R05 was called "Old Trust Five" before 2023; R02 is unweighted."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for year in years:
+        for c in range(n_orgs):
+            code, name = f"R{c:02d}", f"Trust {c}"
+            if code == "R05" and year < 2023:
+                name = "Old Trust Five"
+            respondents = int(rng.integers(300, 3000))
+            rows.append({
+                "ODS code": code, "Year": year, "Organisation name": name, "Benchmarking group": GROUPS[c % 3],
+                "Region": REGIONS[c % 4], "Weighting": "Unweighted" if code == "R02" else "Occupation Group",
+                "Emotional_colleagues_base": respondents - 20,
+                "Emotional_colleagues_rate": round(rng.uniform(0.15, 0.25), 3),
+                "Emotional_public_rate": round(rng.uniform(0.2, 0.3), 3),
+                "Physical_public_rate": round(rng.uniform(0.1, 0.2), 3),
+                "Burned_out_rate": round(rng.uniform(0.25, 0.4), 3),
+                "Stress_rate": round(rng.uniform(0.35, 0.5), 3),
+                "Discrimination_internal_rate": round(rng.uniform(0.05, 0.1), 3),
+                "Recommend_work_rate": round(rng.uniform(0.5, 0.7), 3),
+                "Speak_up_rate": round(rng.uniform(0.55, 0.75), 3),
+                "Engagement": round(rng.uniform(6.5, 7.2), 2),
+                "Sickness_absence_rate": round(rng.uniform(0.03, 0.06), 3),
+                "Female_rate": round(rng.uniform(0.7, 0.85), 3), "Older_rate": round(rng.uniform(0.3, 0.4), 3),
+                "Ethnic_minority_rate": round(rng.uniform(0.1, 0.4), 3), "Med_Dental_rate": round(rng.uniform(0.08, 0.15), 3),
+                "Respondents": respondents,
+            })
+    frame = pd.DataFrame(rows)
+    frame.to_csv(path, index=False)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    path = tmp_path_factory.mktemp("published") / "NSS organisation results 2021-2024.csv"
+    frame = org_table(path)
+    return Session.open(path), frame
+
+
+def rows(results):
+    return results.table
+
+
+def test_each_lens_returns_its_measures_with_the_banks_polarity_and_units(table):
+    session, _ = table
+    expected = {"bullying": {"harassment_colleagues", "harassment_public", "violence_public", "discrimination_staff"},
+                "morale": {"burnout_burnt_out", "theme_engagement"},
+                "trust": {"org_recommend_work", "org_safe_to_speak_up"}}
+    for lens, measures in expected.items():
+        r = session.compute(session.spec.with_(lens=lens, organisation="R05"))
+        assert set(r.table["measure"]) == measures, lens
+        for m, part in r.table.groupby("measure"):
+            item = BANK.items.get(m)
+            assert bool(part["lower_is_better"].iloc[0]) == (item.lower_is_better if item else False), m
+            assert set(part["unit"]) == ({"score"} if m in BANK.scores else {"%"}), m
+    harms = session.compute(session.spec.with_(lens="bullying", organisation="R05")).table
+    assert harms["lower_is_better"].all()  # harassment, violence and discrimination: lower is better
+
+
+def test_values_come_back_exactly_as_percentages(table):
+    session, frame = table
+    r = session.compute(session.spec.with_(lens="bullying", organisation="R07")).table
+    src = frame[frame["ODS code"] == "R07"].set_index("Year")
+    for year in (2021, 2024):
+        got = r[(r["measure"] == "violence_public") & (r["year"] == year) & (r["group"] == "All staff")].iloc[0]
+        assert got["value"] == pytest.approx(100 * src.loc[year, "Physical_public_rate"])
+        assert got["n"] == src.loc[year, "Respondents"]  # a rate without a base: the organisation's respondents
+        col = r[(r["measure"] == "harassment_colleagues") & (r["year"] == year) & (r["group"] == "All staff")].iloc[0]
+        assert col["n"] == src.loc[year, "Emotional_colleagues_base"]
+
+
+def test_the_files_weighting_column_sets_weighted(table):
+    session, _ = table
+    weighted = session.compute(session.spec.with_(lens="morale", organisation="R05")).table
+    unweighted = session.compute(session.spec.with_(lens="morale", organisation="R02")).table
+    assert weighted["weighted"].all() and not unweighted["weighted"].any()
+
+
+def test_composition_columns_are_context_not_results(table):
+    session, frame = table
+    every = session.compute(session.spec.with_(lens=None, organisation="R05",
+                                               measures=tuple(m.id for m in session.catalog().measures)))
+    names = set(every.table["measure"]) | set(every.table["label"])
+    for col in ("Female", "Older", "Ethnic_minority", "Med_Dental", "Respondents"):
+        assert not any(col.lower() in str(n).lower() for n in names), col
+    assert not any("female" in m.label.lower() for m in session.catalog().measures)
+    context = every.dataset["organisation_context"]
+    latest = frame[(frame["ODS code"] == "R05") & (frame["Year"] == 2024)].iloc[0]
+    assert context["year"] == 2024 and context["Female_rate"] == pytest.approx(100 * latest["Female_rate"])
+    # a file's own measure (not in the vocabulary) stays under its own name and is listed
+    assert "Sickness_absence" in {m.id for m in session.catalog().measures}
+    from explorer.readers.inspect import as_text, inspection
+
+    report = inspection("x.csv", session.data, BANK)
+    assert report["measures"]["Emotional_colleagues"].startswith("harassment_colleagues")
+    assert report["measures"]["Sickness_absence"] == "Sickness_absence"
+    assert "composition" in report["organisation_attributes"]["Female_rate"]
+    assert "Own measures:    Sickness_absence" in as_text(report)
+
+
+def test_organisations_are_counted_by_code_under_their_latest_name(table):
+    session, _ = table
+    from explorer.readers.inspect import inspection
+
+    report = inspection("x.csv", session.data, BANK)
+    assert len(report["organisations"]) == 24  # not 25: R05 changed its name in 2023
+    assert set(session.data.aggregates.loc[session.data.aggregates["org_id"] == "R05", "org_name"].astype(str)) == {"Trust 5"}
+    r = session.compute(session.spec.with_(lens="bullying", organisation="Trust 5")).table
+    assert sorted(set(r["year"])) == [2021, 2022, 2023, 2024]  # the old name's years are the same trust
+
+
+def _median(frame, column, keep, year=2024):
+    part = frame[(frame["Year"] == year) & keep]
+    return 100 * float(np.median(part[column])), len(part)
+
+
+def test_filter_and_compare_by_region_and_benchmarking_group(table):
+    session, frame = table
+    london = session.compute(session.spec.with_(lens="bullying", filter=Eq("Region", "London"), years=(2024,)))
+    assert london.dataset["organisation"] == "Median of 6 organisations where Region is London"
+    got = london.table[london.table["measure"] == "violence_public"].iloc[0]
+    value, count = _median(frame, "Physical_public_rate", frame["Region"] == "London")
+    assert got["value"] == pytest.approx(value) and count == 6
+    assert got["n"] == frame[(frame["Year"] == 2024) & (frame["Region"] == "London")]["Respondents"].sum()
+    by = session.compute(session.spec.with_(lens="bullying", breakdown=("Benchmarking group",), years=(2024,),
+                                            organisation="R05")).table
+    violence = by[by["measure"] == "violence_public"].set_index("group")
+    assert set(violence.index) == {"All staff", *GROUPS}
+    for group in GROUPS:
+        value, _ = _median(frame, "Physical_public_rate", frame["Benchmarking group"] == group)
+        assert violence.loc[group, "value"] == pytest.approx(value)
+    assert violence.loc["All staff", "value"] == pytest.approx(
+        100 * frame[(frame["ODS code"] == "R05") & (frame["Year"] == 2024)]["Physical_public_rate"].iloc[0])
+    # both at once: London's trusts by benchmarking group, and our trust beside its region's median
+    both = session.compute(session.spec.with_(lens="bullying", filter=Eq("Region", "London"), years=(2024,),
+                                              breakdown=("Benchmarking group",))).table
+    part = both[(both["measure"] == "violence_public") & (both["group"] == GROUPS[0])].iloc[0]
+    value, _ = _median(frame, "Physical_public_rate", (frame["Region"] == "London") & (frame["Benchmarking group"] == GROUPS[0]))
+    assert part["value"] == pytest.approx(value)
+    beside = session.compute(session.spec.with_(lens="bullying", filter=Eq("Region", "London"), organisation="R04",
+                                                years=(2024,))).table
+    assert set(beside["group"]) == {"All staff", "Median where Region is London"}
+    # and the Organisations page ranks only the organisations the filter keeps
+    league = session.league(session.spec.with_(lens=None, measures=("violence_public",), organisation="R04",
+                                               years=(2024,), filter=In("Region", ("London",))))
+    assert set(league.table["org_id"]) == set(frame[(frame["Region"] == "London") & (frame["Benchmarking group"] == GROUPS[1])
+                                                    & (frame["Year"] == 2024)]["ODS code"])
+
+
+@pytest.mark.parametrize("change, words", [
+    (dict(filter=Eq("Shoe size", "9")), "no column 'Shoe size' to filter by: it can be filtered and compared by"),
+    (dict(breakdown=("Shoe size",)), "no column 'Shoe size' to compare by"),
+    (dict(filter=Eq("Region", "Londn")), "did you mean 'London'?"),
+    (dict(filter=Eq("Region", "Midlands"), organisation="R04"), "is not among the organisations where Region is Midlands"),
+    (dict(organisation=None), "choose yours"),
+])
+def test_what_cannot_be_honoured_is_refused_in_one_sentence(table, change, words):
+    session, _ = table
+    spec = session.spec.with_(lens="bullying", organisation="R05")
+    with pytest.raises(SpecError) as err:
+        session.compute(spec.with_(**change))
+    text = str(err.value)
+    assert words in text and text.count(". ") == 0 and "\n" not in text
+
+
+def test_the_catalog_offers_the_attributes_and_the_cli_honours_them(table, capsys, tmp_path):
+    session, frame = table
+    columns = {c.name: c for c in session.catalog().columns}
+    assert {"Region", "Benchmarking group"} <= set(columns) and "Female_rate" not in columns
+    assert {g.name: g.respondents for g in columns["Region"].groups[2024]} == {r: 6 for r in REGIONS}
+    from explorer.cli import main
+
+    path = tmp_path / "orgs.csv"
+    frame.to_csv(path, index=False)
+    assert main(["summary", str(path), "--lens", "bullying", "--year", "2024", "--by", "Region", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {r["group"] for r in out["rows"]} == {"All staff", *REGIONS}
+    assert main(["summary", str(path), "--lens", "bullying", "--filter", "Shoe size=9", "--organisation", "R01"]) != 0
+    assert "no column 'Shoe size'" in capsys.readouterr().err
+
+
+def test_a_benchmark_workbook_refuses_an_unknown_filter_and_groups_by_benchmarking_group():
+    from explorer.demo import demo_files
+
+    session = Session.open(demo_files()["benchmark_xlsx"])
+    org = session.catalog().organisations[0]["org_id"]
+    with pytest.raises(SpecError, match="no column 'Shoe size'"):
+        session.compute(session.spec.with_(lens="trust", organisation=org, filter=Eq("Shoe size", "9")))
+    r = session.compute(session.spec.with_(lens=None, measures=("PP7_2",), years=(2025,),
+                                           breakdown=("Benchmarking group",)))
+    groups = set(r.table["group"]) - {"All staff"}
+    assert groups == set(session.catalog().benchmark_groups)
+
+
+@pytest.mark.parametrize("name, unit, measure", [
+    ("Emotional_colleagues", "%", "harassment_colleagues"), ("Emotional_public", "%", "harassment_public"),
+    ("HBA from managers (%)", "%", "harassment_managers"), ("Physical_public", "%", "violence_public"),
+    ("physical violence from colleagues", "%", "violence_colleagues"), ("Discrimination_internal", "%", "discrimination_staff"),
+    ("Discrimination from patients", "%", "discrimination_public"), ("Burned_out", "%", "burnout_burnt_out"),
+    ("Work-related stress", "%", "health_work_stress"), ("Intention to leave", "%", "leave_often_think"),
+    ("Recommend as a place to work", "%", "org_recommend_work"), ("Speak_up", "%", "org_safe_to_speak_up"),
+    ("Staff engagement", "score", "theme_engagement"), ("Morale", "score", "theme_morale"),
+    ("Negative experiences", "score", "PP4_3"), ("Burnout", "score", "PP4_2"),
+    ("We are compassionate and inclusive", "score", "PP1"), ("voice that counts", "score", "PP3"),
+    ("q14a", "%", "harassment_public"), ("harassment_managers", "%", "harassment_managers"),
+    ("Unwanted sexual behaviour from staff", "%", "sexual_behaviour_staff"),
+    ("Appraisal", "%", "appraisal_had"), ("Appraisal", "score", "PP5_2"),
+])
+def test_the_vocabulary_ties_common_names_to_the_bank(name, unit, measure):
+    match = vocabulary().measure(name, BANK, 2024, unit)
+    assert match is not None and match.measure == measure, (name, match)
+
+
+def test_the_vocabulary_leaves_the_unknown_and_the_ambiguous_alone():
+    v = vocabulary()
+    for name in ("Sickness absence", "Shoe size", "Harassment", "Violence"):  # which source? no guess
+        assert v.measure(name, BANK, 2024, "%") is None, name
+    for name in ("Female", "Ethnic_minority", "Med_Dental", "Older", "% aged over 50"):
+        assert v.is_composition(name) and v.measure(name, BANK, 2024, "%") is None, name
+    assert not v.is_composition("Discrimination_internal")
+    assert _check_names_are_unique(v) == []
+    for entry in v.entries:  # every entry names a measure the bank has
+        assert entry.measure in BANK.items or entry.measure in BANK.scores, entry.measure
