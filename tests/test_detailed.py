@@ -227,3 +227,108 @@ def test_organisation_attributes_and_weighting_come_from_the_row_5_header(tmp_pa
     assert len(attrs) == 3 and attrs["year"].tolist() == [2024] * 3
     weighted = data.aggregates.groupby(data.aggregates["org_id"].astype(str))["weighted"].agg(["all", "any"])
     assert weighted.loc["RX1", "all"] and not weighted.loc["QX1", "any"] and not weighted.loc["RX9", "any"]
+
+
+# --------------------------------------------------------------------------------- the official ZIP
+def _org_type_workbook(path: Path, base: str, breakdown: str, category: str) -> Path:
+    """An organisation-type (or national) workbook: 'Base', 'Breakdown', a category column; no year in it."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "YOUR MANAGERS Q9"
+    ws["E1"] = "Q9a - My immediate manager encourages me at work"
+    ws.merge_cells("E1:J1")
+    ws["A2"] = "Organisation type results (FICTIONAL TEST DATA)"
+    header = ["Base", "Breakdown", "Category", "Weighting", "% Strongly disagree", "% Disagree",
+              "% Neither agree nor disagree", "% Agree", "% Strongly agree", "Base (number of responses)"]
+    for j, name in enumerate(header, start=1):
+        ws.cell(row=5, column=j, value=name)
+    ws.append([base, breakdown, category, "Occupation Group", 4, 6, 12, 48, 30, 5120])
+    wb.save(path)
+    return path
+
+
+def official_zip(tmp_path: Path, extra: dict[str, bytes] | None = None, name="NSS 2024 detailed spreadsheets.zip") -> Path:
+    build = tmp_path / "build"
+    build.mkdir(exist_ok=True)
+    answers = _answers(2024, "manager_encourages", [5.0, 8.0, 15.0, 42.0, 30.0], 3120)
+    files = {
+        "Detailed spreadsheets/National results.xlsx": _org_type_workbook(build / "n.xlsx", "National", "Age", "21-30"),
+        "Detailed spreadsheets/Organisation type results.xlsx":
+            _org_type_workbook(build / "t.xlsx", "Acute and Acute & Community Trusts", "Gender", "Female"),
+        "Detailed spreadsheets/Organisational results.xlsx":
+            write_detailed(build / "o.xlsx", 2024, [(ORG, answers)], _topic_sheets([BANK.item("manager_encourages")], 2024)),
+    }
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Detailed spreadsheets/", b"")
+        for member, source in files.items():
+            zf.write(source, member)
+        zf.writestr("Detailed spreadsheets/Guidance.pdf", b"%PDF-1.4 guidance")
+        for member, data in (extra or {}).items():
+            zf.writestr(member, data)
+    return path
+
+
+def test_the_official_zip_opens_directly_with_every_workbook_and_extracts_nothing(tmp_path, monkeypatch):
+    path = official_zip(tmp_path, extra={"Detailed spreadsheets/Notes.csv": b"These tables are\nfor information\n"})
+    private = tmp_path / "private-temp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))  # where a temporary directory would be made
+    before = sorted(p.name for p in tmp_path.iterdir())
+    data = open_survey(path, bank=BANK)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before and not any(private.iterdir())
+    assert data.kind == "detailed_spreadsheet" and data.years == (2024,)  # the org-type workbooks' year: the zip's
+    rows = data.aggregates[(data.aggregates["measure"].astype(str) == "manager_encourages")
+                           & (data.aggregates["option"].astype(str) == "")]
+    by_org = {(str(o), str(b), str(g)): v for o, b, g, v in rows[["org_id", "breakdown", "group", "value"]].itertuples(index=False)}
+    assert by_org == {("National", "Age", "21-30"): 78.0, ("Acute and Acute & Community Trusts", "Gender", "Female"): 78.0,
+                      ("RX1", "", ""): 72.0}
+    assert [m["file"] for m in data.details["members"]] == [
+        "Detailed spreadsheets/National results.xlsx", "Detailed spreadsheets/Organisation type results.xlsx",
+        "Detailed spreadsheets/Organisational results.xlsx"]
+    assert data.details["derived"] == {"manager_encourages": DERIVED}
+    assert any("Notes.csv" in w for w in data.warnings)
+    assert data.org_attributes.set_index("org_id").loc["RX1", "ICS"] == "Northshire ICS"
+    assert Path(data.provenance.path) == path
+
+
+def _refusal(path: Path) -> str:
+    with pytest.raises(ReadError) as caught:
+        open_survey(path, bank=BANK)
+    text = str(caught.value)
+    assert text.startswith(f"Cannot read {path.name}: ") and text.count(". ") == 0 and "Traceback" not in text
+    return text
+
+
+def test_a_zip_without_a_survey_workbook_is_refused_in_one_sentence(tmp_path):
+    path = tmp_path / "downloads.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+        zf.writestr("notes.csv", "These tables are\nfor information\n")
+    assert "no staff survey workbook inside" in _refusal(path)
+
+
+def test_a_damaged_zip_is_refused_in_one_sentence(tmp_path):
+    good = official_zip(tmp_path).read_bytes()
+    path = tmp_path / "NSS 2024 cut short.zip"
+    path.write_bytes(good[: len(good) // 2])
+    assert "damaged or incomplete" in _refusal(path)
+
+
+def test_an_encrypted_member_is_refused_in_one_sentence(tmp_path):
+    path = official_zip(tmp_path)
+    raw = bytearray(path.read_bytes())
+    entry = raw.rfind(b"PK\x01\x02")  # the central directory's record of the last member
+    raw[entry + 8] |= 0x01  # its "encrypted" flag, as a password-protected zip sets it
+    path.write_bytes(bytes(raw))
+    assert "is encrypted" in _refusal(path)
+
+
+def test_a_zip_bomb_is_refused_before_anything_is_unpacked(tmp_path, monkeypatch):
+    bomb = official_zip(tmp_path, extra={"Detailed spreadsheets/Huge.xlsx": bytes(30 << 20)}, name="bomb 2024.zip")
+    unpacked = []
+    monkeypatch.setattr(zipfile.ZipFile, "read", lambda self, *a, **k: unpacked.append(a) or b"")
+    assert "Huge.xlsx" in _refusal(bomb) and not unpacked
+    monkeypatch.undo()
+    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 10_000)  # the three small workbooks together
+    assert "would unpack to more than" in _refusal(official_zip(tmp_path, name="big 2024.zip"))

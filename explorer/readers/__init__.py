@@ -73,9 +73,11 @@ def open_survey(
     progress: Progress | None = None,
 ) -> SurveyData:
     """Read any supported staff-survey spreadsheet into SurveyData (raises ReadError / MappingError)."""
-    from explorer.readers import benchmark, contractor, detailed, orgtable, respondents
+    from explorer.readers import archive, benchmark, contractor, detailed, orgtable, respondents
 
     bank = bank or load_bank()
+    if archive.is_archive(path):  # the official ZIP of detailed spreadsheets: every workbook inside
+        return archive.read_archive(path, bank, password=password, ask_year=ask_year, progress=progress)
     if mapping is not None and not isinstance(mapping, ColumnMapping):
         mapping = ColumnMapping.load(mapping)
     if progress:
