@@ -736,7 +736,12 @@ class MainWindow(QMainWindow):
         n = first.extra.get("respondents", {}).get(year)
         shown = self.shown.get("main") or first  # what the page draws (the Overview has no compare-by)
         weighted = bool(len(shown.table)) and bool(shown.table["weighted"].astype(bool).any())
-        parts = [f"{who}, {year}", f"{n:,} respondents" if n else "no respondents can be shown",
+        if not self.data.is_respondent_level:  # published figures: whose, and each figure's own n
+            ours = first.dataset.get("organisation") or ""
+            who = ours + (f" · {first.filter_description}" if first.filter_description else "")
+        counted = (f"{n:,} respondents" if n else "no respondents can be shown") if self.data.is_respondent_level \
+            else "published figures, each with its own n"
+        parts = [f"{who}, {year}", counted,
                  "weighted" if weighted else "unweighted (this view cannot be weighted)" if spec.weighted else "unweighted"]
         if spec.breakdown:
             parts.append("compared by " + " and ".join(spec.breakdown))

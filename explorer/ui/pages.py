@@ -340,6 +340,21 @@ class LensPage(QWidget):
         self.view.draw(self.results, self.options, self.measure, self.year, self.threshold, self.labels)
 
 
+def context_words(organisation: str, context: dict) -> str:
+    """The file's own numbers about an organisation, in words: context, never survey results."""
+    import re
+
+    parts = []
+    units = context.get("units", {})
+    for name, value in context.items():
+        if name in ("year", "units") or value is None:
+            continue
+        label = re.sub(r"[ _](rate|pct|percent|%)$", "", name, flags=re.IGNORECASE).replace("_", " ")
+        parts.append(f"{label} {value:.1f}%" if units.get(name) == "%" else f"{label} {value:,.0f}")
+    return (f"About {organisation} in {context.get('year')} (the file's own figures about the organisation — "
+            f"context, not survey results): {', '.join(parts)}.")
+
+
 class OverviewPage(QWidget):
     """The three lenses at a glance and the questions people ask first; each links to its page."""
 
@@ -351,6 +366,13 @@ class OverviewPage(QWidget):
         outer.setContentsMargins(4, 4, 4, 4)
         self.empty = empty_label("Overview", self)
         outer.addWidget(self.empty)
+        # published data: the file's own figures about the organisation (workforce composition ...)
+        self.context = QLabel(self)
+        self.context.setWordWrap(True)
+        self.context.setAccessibleName("About the organisation")
+        self.context.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.context.hide()
+        outer.addWidget(self.context)
         quick_title = QLabel("The questions asked first", self)
         quick_title.setObjectName("sectionTitle")
         outer.addWidget(quick_title)
@@ -411,6 +433,11 @@ class OverviewPage(QWidget):
         for lens, r in by_lens.items():
             for finding in findings(r, year)[:2]:  # the same sentences as the board pack's Summary
                 self.stands_out.addItem(f"{LENS_TITLES[lens]}: {finding.text}")
+        context = next((r.dataset.get("organisation_context") for r in by_lens.values()
+                        if r.dataset.get("organisation_context")), None)
+        self.context.setText(context_words(next(iter(by_lens.values())).dataset.get("organisation", ""), context)
+                             if context else "")
+        self.context.setVisible(bool(context))
         reasons = [r.empty_reason for r in by_lens.values() if r.empty_reason]
         self.empty.setText(reasons[0] if reasons else "")
         self.empty.setVisible(bool(reasons))

@@ -4,6 +4,7 @@ significance flag of their own; the workbook is its own benchmark."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,7 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     if frame.empty:
         reason = "None of the chosen measures is in this file for this organisation."
         return Results(table=assemble.order(frame, measures), spec=spec, dataset=info, notes=(reason, *notes),
-                       empty_reason=reason)
+                       empty_reason=reason, filter_description=spec.filter.describe() if spec.filter else "")
     frame["group"] = np.where(frame["_total"], ORGANISATION_GROUP, frame["group_1"])
     frame["weighted"] = frame["_weighted"]
     frame = published.apply(frame, spec.threshold, spec.local_rule)
@@ -95,7 +96,11 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
         if m in derived and stat == "positive":
             shown.setdefault(derived[m], {})[label] = None
     notes += [f"{how}: {', '.join(labels)}." for how, labels in shown.items()]
-    return Results(table=frame, spec=spec, dataset=info, notes=tuple(notes))
+    if ours is None or sc.by_attribute or sc.filtered:
+        notes.append(f"A figure for organisations together is the median organisation's (each organisation's figure on "
+                     f"fewer than {spec.threshold} responses left out); its n is their responses added up.")
+    return Results(table=frame, spec=spec, dataset=info, notes=tuple(notes),
+                   filter_description=spec.filter.describe() if spec.filter else "")
 
 
 def _subject(rows: pd.DataFrame, sc: orgscope.Scope, keep_orgs: bool = False) -> pd.DataFrame:
@@ -136,7 +141,12 @@ def _context(data: SurveyData, org_id: str) -> dict:
     if mine.empty:
         return {}
     last = mine.iloc[-1]
-    return {"year": int(last["year"]), **{c: (None if pd.isna(last[c]) else float(last[c])) for c in columns}}
+    from explorer.core.vocabulary import vocabulary
+
+    units = {c: "%" if vocabulary().is_composition(re.sub(r"[ _](rate|pct|percent|%)$", "", c, flags=re.IGNORECASE))
+             else "" for c in columns}
+    return {"year": int(last["year"]), **{c: (None if pd.isna(last[c]) else float(last[c])) for c in columns},
+            "units": units}
 
 
 def _row(rec, by_measure: dict, spec: ViewSpec) -> dict | None:
