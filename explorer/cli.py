@@ -267,18 +267,24 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     if not args.view and not args.lens and not args.measure and (args.demo or args.file):
         raise UsageError(f"Choose --lens trust|bullying|morale or at least one --measure (run '{PROG} summary --help').")
+    if args.mapping and args.view and not args.file:
+        raise UsageError("--mapping reads a FILE; give the view's data file too (summary FILE --view V.json --mapping M).")
     statistics = ["positive", "score"] + (["options"] if args.options else []) + (["mean"] if args.mean else []) \
         + (["drivers"] if args.drivers else [])
     session, spec, warnings = _view(args, "summary", statistics)
+    _refuse_what_would_change_nothing(args, session, spec)
     try:
         results = session.compute(spec)
     except (SpecError, FilterError) as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(_closest(session, spec, str(exc)) or str(exc)) from None
+    _refuse_statistics_not_shown(args, results, session.data.is_respondent_level)
     if args.save_view:
         try:
             session.save_view(args.save_view)
         except OSError as exc:
             raise UsageError(f"The view could not be saved to {args.save_view} ({exc.strerror or exc}).") from None
+        print(f"{PROG}: saved the view to {args.save_view} (replay it with '{PROG} summary --view "
+              f"{args.save_view}').", file=sys.stderr)
     for warning in warnings:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     if args.json:
@@ -288,8 +294,105 @@ def cmd_summary(args: argparse.Namespace) -> int:
     else:
         from explorer.cli_text import results_as_text
 
-        print(results_as_text(results))
+        print(results_as_text(results, session.bank))
     return 0
+
+
+def _refuse_what_would_change_nothing(args: argparse.Namespace, session, spec) -> None:
+    """An option that this data or view would quietly ignore is refused, naming what to do instead
+    (issue 8): the command never looks as if it did what it was asked when it did not."""
+    from explorer.core.engine.drivers import LENSES as DRIVER_LENSES
+
+    catalog = session.catalog()
+    respondents = session.data.is_respondent_level
+    if args.drivers and spec.lens not in DRIVER_LENSES:
+        raise UsageError("--drivers ranks what moves with engagement for the trust and morale lenses; add --lens trust "
+                         "or --lens morale, or leave out --drivers.")
+    if args.comparator and args.comparator not in catalog.comparators:
+        raise UsageError({
+            "last_year": "The data holds one survey year, so there is no last year to compare with; leave out "
+                         "--comparator last_year.",
+            "benchmark": "There is no benchmark workbook to compare with; add --benchmark WORKBOOK.",
+            "organisation": "This file has no groups to set beside the organisation; use --comparator last_year or "
+                            "none.",
+        }.get(args.comparator, f"--comparator {args.comparator} does not apply to this data."))
+    if args.comparator == "organisation" and not spec.breakdown:
+        raise UsageError("--comparator organisation sets each group beside the whole organisation; add --by COLUMN to "
+                         "have groups to compare.")
+    if args.weighted and not respondents:
+        raise UsageError("Published figures are shown as the file gives them (weighted where it says so); leave out "
+                         "--weighted.")
+    if args.weighted and not session.data.has_weights:
+        raise UsageError("This file has no weight column, so --weighted would change nothing; leave it out.")
+    if args.organisation and respondents:
+        if session.benchmark is None:
+            raise UsageError("--organisation chooses whose benchmarking group to compare with in a benchmark workbook; "
+                             "add --benchmark WORKBOOK, or leave it out (this file is one organisation's).")
+        _check_organisation(args.organisation, catalog.organisations)
+
+
+def _check_organisation(wanted: str, organisations: list[dict]) -> None:
+    """An organisation the benchmark workbook does not hold is refused, with the likeliest name."""
+    import difflib
+
+    folded = wanted.strip().casefold()
+    if any(folded in (o["org_id"].casefold(), o["name"].casefold()) for o in organisations):
+        return
+    names = {o["name"].casefold(): o["name"] for o in organisations}
+    close = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.6)
+    hint = f"did you mean '{names[close[0]]}'?" if close else "give its org_id or name as the workbook has it."
+    raise UsageError(f"There is no organisation '{wanted}' in the benchmark workbook; {hint}")
+
+
+def _refuse_statistics_not_shown(args: argparse.Namespace, results, respondents: bool) -> None:
+    """--options, --mean and --drivers when none of the view's measures has such figures."""
+    t = results.table
+    if t.empty:  # the view shows nothing at all; its empty reason says why
+        return
+    have = set(t["statistic"])
+    fix = ("(a score is made from several questions); choose questions with --lens or --measure, or leave out"
+           if respondents else "(published figures give no answer-level detail); leave out")
+    if args.options and "options" not in have:
+        raise UsageError(f"None of the chosen measures has answer options to show {fix} --options.")
+    if args.mean and "mean" not in have:
+        raise UsageError(f"None of the chosen measures has a mean answer code {fix} --mean.")
+    if args.drivers and "drivers" not in have:
+        raise UsageError("Drivers are worked out from each person's answers to line-manager and team questions, which "
+                         "this file does not have; leave out --drivers.")
+
+
+def _closest(session, spec, message: str) -> str | None:
+    """For a refused filter value, column or measure that looks misspelt: the same refusal, naming
+    the likeliest thing meant (from the session's catalog: what this data holds)."""
+    import difflib
+
+    if not session.data.is_respondent_level:
+        return None
+    catalog = session.catalog()
+
+    def likeliest(typed: str, known: list[str]) -> str | None:
+        folded = {k.casefold(): k for k in known}
+        close = difflib.get_close_matches(typed.strip().casefold(), list(folded), n=1, cutoff=0.6)
+        return folded[close[0]] if close else None
+
+    columns = [c.label for c in catalog.columns] + [c.name for c in catalog.columns]
+    for column in list(spec.breakdown) + [c for c, _, _ in (spec.filter.leaves() if spec.filter else [])]:
+        if f"'{column}'" in message and column not in columns and (best := likeliest(column, columns)):
+            return f"There is no column '{column}' in this file; did you mean '{best}'?"
+    for column, values, _ in spec.filter.leaves() if spec.filter else []:
+        col = next((c for c in catalog.columns if column.strip().casefold() in (c.name.casefold(), c.label.casefold())),
+                   None)
+        if col is None:
+            continue
+        groups = list(dict.fromkeys(g.name for year in col.groups.values() for g in year))
+        for value in values:
+            if f"'{value}'" in message and value not in groups and (best := likeliest(value, groups)):
+                return f"There is no {col.label} '{value}' in this file; did you mean '{best}'?"
+    for measure in spec.measures:
+        known = [m.id for m in catalog.measures]
+        if f"'{measure}'" in message and measure not in known and (best := likeliest(measure, known)):
+            return f"There is no measure '{measure}' in this file; did you mean '{best}'?"
+    return None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
