@@ -68,6 +68,7 @@ class Column:
     cells: list[str] = field(default_factory=list)
     right: bool = False
     narrowest: int = 0  # how far the column may shrink to fit WIDTH (0: it keeps its width)
+    first: bool = False  # gives way before the others (a header people can guess, not a group's name)
 
 
 def _clip(text: str, width: int) -> str:
@@ -75,15 +76,16 @@ def _clip(text: str, width: int) -> str:
 
 
 def layout(columns: list[Column], width: int = WIDTH, indent: str = "") -> list[str]:
-    """Aligned lines (header, rule, rows); the shrinkable columns give way, widest first, until the
-    table fits ``width``; what no longer fits ends in "…"."""
+    """Aligned lines (header, rule, rows); the shrinkable columns give way (those marked ``first``
+    first, then the widest) until the table fits ``width``. A ``first`` column's header then takes
+    two lines rather than being cut ("Strongly / disagree"); other text that no longer fits ends in "…"."""
     widths = [max([len(c.header), *map(len, c.cells)]) for c in columns]
     over = len(indent) + sum(widths) + len(GAP) * (len(columns) - 1) - width
     while over > 0:
         shrinkable = [i for i, c in enumerate(columns) if c.narrowest and widths[i] > c.narrowest]
         if not shrinkable:
             break
-        widest = max(shrinkable, key=lambda i: widths[i])
+        widest = max(shrinkable, key=lambda i: (columns[i].first, widths[i]))
         widths[widest] -= 1
         over -= 1
 
@@ -91,7 +93,12 @@ def layout(columns: list[Column], width: int = WIDTH, indent: str = "") -> list[
         cells = [_clip(t, w).rjust(w) if c.right else _clip(t, w).ljust(w) for t, w, c in zip(texts, widths, columns)]
         return (indent + GAP.join(cells)).rstrip()
 
-    rows = [line([c.header for c in columns]), indent + GAP.join("-" * w for w in widths)]
+    headers = [textwrap.wrap(c.header, w, break_long_words=False) if c.first and len(c.header) > w else [c.header]
+               for c, w in zip(columns, widths)]
+    depth = max(map(len, headers), default=1)
+    rows = [line([h[k] if k < len(h) else "" for h in headers] if depth == 1 else
+                 [h[k - depth + len(h)] if k >= depth - len(h) else "" for h in headers]) for k in range(depth)]
+    rows.append(indent + GAP.join("-" * w for w in widths))
     rows += [line([c.cells[i] for c in columns]) for i in range(len(columns[0].cells))] if columns else []
     return rows
 
@@ -159,6 +166,17 @@ def _group_label(rec, results: Results) -> str:
     return str(rec.group)
 
 
+def group_columns(rows: list, results: Results, narrowest: int) -> list[Column]:
+    """"Group", or one column per compare-by column when there are two (a joined "A / B" label cut
+    short would hide which group a row is)."""
+    names = next((str(r.breakdown).split(" / ") for r in rows if str(r.breakdown)), [])
+    if len(names) < 2:
+        return [Column("Group", [_group_label(r, results) for r in rows], narrowest=narrowest)]
+    first = [str(r.group_1) or _group_label(r, results) for r in rows]
+    return [Column(names[0], first, narrowest=narrowest), Column(names[1], [str(r.group_2) for r in rows],
+                                                                 narrowest=narrowest)]
+
+
 def _benchmark_header() -> str:
     from explorer.core.unverified import load_unverified
 
@@ -200,7 +218,7 @@ def main_table(results: Results, notes: Notes, bank) -> tuple[list[str], list[st
     means = {(r.measure, r.year, r.group): r for r in t[t["statistic"] == "mean"].itertuples(index=False)}
     combined = tuple(results.extra.get("combined_groups", ()))
     columns = [Column("Year", [str(r.year) for r in rows]),
-               Column("Group", [_group_label(r, results) for r in rows], narrowest=20),
+               *group_columns(rows, results, 20),
                Column("Value", [_fmt_shown(r) for r in rows], right=True),
                Column("n", [_fmt_n(r, notes) for r in rows], right=True)]
     if means:
@@ -238,22 +256,26 @@ def answer_tables(results: Results, notes: Notes) -> list[str]:
     out: list[str] = []
     for measure in dict.fromkeys(options["measure"]):
         rows = options[options["measure"] == measure]
-        labels = list(dict.fromkeys(rows["option"].astype(str)))
-        keys = list(dict.fromkeys(zip(rows["year"], rows["group"])))
+        labels = [o for o in dict.fromkeys(rows["option"].astype(str)) if o]  # "": a group withheld as a whole
         cell = {(r.year, r.group, str(r.option)): r for r in rows.itertuples(index=False)}
-        first = {key: cell[(key[0], key[1], next(o for o in labels if (key[0], key[1], o) in cell))] for key in keys}
-        columns = [Column("Year", [str(y) for y, _ in keys]),
-                   Column("Group", [_group_label(first[k], results) for k in keys], narrowest=14)]
+        by_group: dict = {}  # each year and group's first row (its n; its withholding)
+        for r in rows.itertuples(index=False):
+            by_group.setdefault((r.year, r.group), r)
+        first = list(by_group.values())
+        columns = [Column("Year", [str(r.year) for r in first]), *group_columns(first, results, 14)]
         for option in labels:
-            values = []
-            for year, group in keys:
-                r = cell.get((year, group, option))
-                values.append("-" if r is None else _fmt_shown(r))
-            columns.append(Column(option, values, right=True, narrowest=7))
-        columns.append(Column("n", [_fmt_n(first[k], notes) for k in keys], right=True))
+            found = [cell.get((r.year, r.group, option), cell.get((r.year, r.group, ""))) for r in first]
+            columns.append(Column(option, ["-" if r is None else _fmt_shown(r) for r in found], right=True,
+                                  narrowest=max(len("withheld"), _two_lines(option)), first=True))
+        columns.append(Column("n", [_fmt_n(r, notes) for r in first], right=True))
         label = str(rows["label"].iloc[0])
         out += ["", f"Answers: {label} (% of those answering)"] + layout(columns, indent="  ")
     return out
+
+
+def _two_lines(header: str) -> int:
+    """The narrowest width at which ``header`` wraps onto at most two lines."""
+    return next(w for w in range(1, len(header) + 1) if len(textwrap.wrap(header, w, break_long_words=False)) <= 2)
 
 
 def driver_table(results: Results, notes: Notes) -> list[str]:

@@ -87,21 +87,30 @@ def refused(*args: str, run, data: tuple[str, ...] = ("--demo",)) -> str:
     return err
 
 
+def spans(rule: str) -> list[tuple[int, int]]:
+    """Where each column is, from the rule under a header ("----  ---------  ...")."""
+    return [m.span() for m in re.finditer(r"-+", rule)]
+
+
+def cells(line: str, at: list[tuple[int, int]]) -> list[str]:
+    return [line[a:b].strip() for a, b in at]
+
+
 def table(out: str) -> list[dict]:
     """The main table's rows as dicts (header -> cell), each with its section's "Measure"."""
     lines = out.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith("  Year  "))
-    header = re.split(r"\s{2,}", lines[start].strip())
+    start = next(i for i, line in enumerate(lines) if line.startswith("  ----"))
+    at = spans(lines[start])
+    header = cells(lines[start - 1], at)
     rows, measure = [], None
-    for line in lines[start + 2:]:
+    for line in lines[start + 1:]:
         if not line:
             break
         if not line.startswith("  "):
             measure = line
             continue
-        cells = re.split(r"\s{2,}", line.strip())
-        assert len(cells) == len(header), line
-        rows.append({"Measure": measure, **dict(zip(header, cells))})
+        assert len(line) <= at[-1][1], line
+        rows.append({"Measure": measure, **dict(zip(header, cells(line, at)))})
     return rows
 
 
@@ -232,6 +241,14 @@ def test_by_adds_the_groups_and_a_misspelt_column_is_suggested(run, demo):
     assert row(rows, "Manager encourages me at work", 2025, "Riverside Treatment Centre")["Value"] == \
         f"{want['value']:.1f}%"
     assert "did you mean 'Directorate'?" in refused("--lens", "trust", "--by", "Directorat", run=run)
+    # two compare-by columns: a column each, so a long group name cut short cannot hide which group a row is
+    two = table(shown("--lens", "trust", "--by", "Site", "--by", "Staff group", "--year", "2025", run=run))
+    r = demo.compute(ViewSpec(lens="trust", breakdown=("Site", "Staff group"), years=(2025,)))
+    assert {"Site", "Staff group"} <= set(two[0]) and "Group" not in two[0]
+    want = figure(r, "manager_encourages", 2025, "Northshire General Hospital / Medical and Dental")
+    got = next(x for x in two if x["Measure"] == "Manager encourages me at work" and x["Site"] ==
+               "Northshire General Hospital" and x["Staff group"] == "Medical and Dental")
+    assert got["Value"] == f"{want['value']:.1f}%" and got["n"] == f"{int(want['n']):,}"
 
 
 def test_threshold_withholds_more(run, demo):
@@ -278,7 +295,8 @@ def test_options_adds_a_column_per_answer_option(run, demo):
     r = demo.compute(ViewSpec(lens="trust", years=(2025,), statistics=("positive", "score", "options")))
     lines = out.splitlines()
     at = lines.index("Answers: Manager encourages me at work (% of those answering)")
-    header, values = re.split(r"\s{2,}", lines[at + 1].strip()), re.split(r"\s{2,}", lines[at + 3].strip())
+    columns = spans(lines[at + 2])
+    header, values = cells(lines[at + 1], columns), cells(lines[at + 3], columns)
     options = r.table[(r.table["measure"] == "manager_encourages") & (r.table["statistic"] == "options")]
     assert header == ["Year", "Group", *options["option"], "n"]
     assert values[2:-1] == [f"{v:.1f}%" for v in options["value"]]
@@ -301,7 +319,7 @@ def test_drivers_adds_the_ranked_items_or_is_refused_on_bullying(run, demo):
     out = shown("--lens", "trust", "--year", "2025", "--drivers", run=run)
     lines = out.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("What moves with Staff engagement"))
-    first = re.split(r"\s{2,}", lines[at + 3].strip())
+    first = cells(lines[at + 3], spans(lines[at + 2]))
     r = demo.compute(ViewSpec(lens="trust", years=(2025,), statistics=("positive", "score", "drivers")))
     top = r.table[(r.table["statistic"] == "drivers") & (r.table["rank"] == 1)].iloc[0]
     assert first[:4] == ["2025", "1", top["label"], f"{top['value']:+.2f}"]
