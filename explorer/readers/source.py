@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ class Source:
     """A spreadsheet opened for reading. Workbooks are held in memory; text files stay on disk."""
 
     path: Path
-    format: str  # xlsx | xlsm | xls | ods | csv
+    format: str  # xlsx | xlsm | xlsb | xls | ods | csv
     encrypted: bool = False
     encoding: str | None = None  # csv only
     delimiter: str | None = None  # csv only
@@ -72,13 +73,13 @@ class Source:
 
     def _sheet(self, name: str):
         if name not in self._sheet_cache:
-            if self.format in ("xlsx", "xlsm"):
+            if self.format in ("xlsx", "xlsm", "xlsb"):
                 self._check_extent(name)  # before calamine: it makes the whole range at once
                 if name in self.too_large:
                     raise ReadError(self.path, self.too_large[name])
             try:
                 self._sheet_cache[name] = self._workbook.get_sheet_by_name(name)
-            except CalamineError as exc:
+            except (CalamineError, OSError, ValueError) as exc:  # a cut .xlsb record is an OSError
                 raise ReadError(self.path, f"the sheet '{name}' is damaged ({_short(exc)})") from None
         return self._sheet_cache[name]
 
@@ -110,7 +111,8 @@ class Source:
         if name in self._extent_checked:
             return
         self._extent_checked.add(name)
-        extent = sheet_extent(self._data or b"", name)
+        measure = xlsb_sheet_extent if self.format == "xlsb" else sheet_extent
+        extent = measure(self._data or b"", name)
         if extent is None:
             return
         rows, columns = extent
@@ -210,6 +212,132 @@ def _sheet_part(zf: zipfile.ZipFile, name: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
+# ------------------------------------------------------------------ Excel binary (.xlsb)
+# MS-XLSB records: a type and a payload length (little-endian base-128 numbers), then the payload
+_XLSB_ROW, _XLSB_SHEET, _XLSB_END_SHEETS, _XLSB_END_DATA = 0x00, 0x9C, 0x90, 0x92
+_XLSB_CELLS = range(0x02, 0x0C)  # cells holding a value (numbers, text, booleans, errors, formula results)
+# a run of fixed-size value cells in columns A..SR (column number below 512: its 2nd byte 0 or 1), which
+# cannot lie far right, skipped in C; anything else (row headers, text held in the cell) is read one by one
+_XLSB_NEAR_CELLS = re.compile(
+    rb"(?:\x05\x10.[\x00\x01]\x00\x00.{12}|[\x02\x07]\x0c.[\x00\x01]\x00\x00.{8}|[\x03\x04]\x09.[\x00\x01]\x00\x00.{5})+",
+    re.DOTALL)
+_XLSB_NEAR_WIDTH = 512
+
+
+def _xlsb_records(buf: bytes, pos: int = 0):
+    """(type, payload start, payload end) of each record from ``pos``; stops at a truncated record."""
+    n = len(buf)
+    while pos < n:
+        kind = buf[pos]
+        pos += 1
+        if kind & 0x80:
+            if pos >= n:
+                return
+            kind = (kind & 0x7F) | ((buf[pos] & 0x7F) << 7)
+            pos += 1
+        size, shift = 0, 0
+        while pos < n and shift < 28:
+            byte = buf[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        if pos + size > n:
+            return
+        yield kind, pos, pos + size
+        pos += size
+
+
+def _u32(buf: bytes, pos: int) -> int:
+    return struct.unpack_from("<I", buf, pos)[0] if pos + 4 <= len(buf) else 0
+
+
+def xlsb_sheet_extent(data: bytes, name: str) -> tuple[int, int] | None:
+    """(rows, columns) the value cells of an .xlsb sheet span, from its records (its dimension record can
+    lie, and a row header or a blank styled cell, which calamine skips, does not count). Runs of cells in
+    the first 512 columns are skipped in C and counted as reaching column 512; only when that rough
+    extent is too large is every cell read for the exact one. None when it cannot be told."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            part = _xlsb_sheet_part(zf, name)
+            if part is None:
+                return None
+            sheet = zf.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, struct.error):  # SyntaxError: bad XML
+        return None
+    rows, columns = _xlsb_extent(sheet, skip_near=True)
+    if rows * columns > MAX_CELLS:
+        rows, columns = _xlsb_extent(sheet, skip_near=False)
+    return rows, columns
+
+
+def _xlsb_extent(sheet: bytes, skip_near: bool) -> tuple[int, int]:
+    span = _Span()
+    pos, n = 0, len(sheet)
+    while pos < n:
+        run = _XLSB_NEAR_CELLS.match(sheet, pos) if skip_near else None
+        if run is not None:
+            span.cell(0)
+            span.cell(_XLSB_NEAR_WIDTH - 1)
+            pos = run.end()
+            continue
+        for kind, start, end in _xlsb_records(sheet, pos):
+            pos = end
+            if kind == _XLSB_ROW:
+                span.row = _u32(sheet, start)
+            elif kind in _XLSB_CELLS:
+                span.cell(_u32(sheet, start))
+            elif kind == _XLSB_END_DATA:
+                return span.extent()
+            if skip_near:
+                break  # back to skipping runs of cells
+        else:
+            break  # the end of the sheet, or a truncated record
+    return span.extent()
+
+
+class _Span:
+    """The rows and columns value cells reach, cell by cell."""
+
+    def __init__(self) -> None:
+        self.row, self.top, self.bottom, self.left, self.right = 0, None, 0, None, 0
+
+    def cell(self, col: int) -> None:
+        self.top = self.row if self.top is None else min(self.top, self.row)
+        self.left = col if self.left is None else min(self.left, col)
+        self.bottom, self.right = max(self.bottom, self.row), max(self.right, col)
+
+    def extent(self) -> tuple[int, int]:
+        return (0, 0) if self.top is None else (self.bottom - self.top + 1, self.right - self.left + 1)
+
+
+def _xlsb_sheet_part(zf: zipfile.ZipFile, name: str) -> str | None:
+    """The zip part holding the .xlsb sheet ``name`` (workbook.bin names it by relationship id)."""
+    from xml.etree import ElementTree as ET
+
+    book = zf.read("xl/workbook.bin")
+    rid = None
+    for kind, start, end in _xlsb_records(book):
+        if kind == _XLSB_END_SHEETS:
+            break
+        if kind != _XLSB_SHEET:
+            continue
+        chars = _u32(book, start + 8)  # after the sheet's state and tab id: its relationship id, then its name
+        if chars == 0xFFFFFFFF:
+            continue
+        rel_end = start + 12 + 2 * chars
+        sheet_name = book[rel_end + 4:rel_end + 4 + 2 * _u32(book, rel_end)].decode("utf-16-le", "replace")
+        if sheet_name == name:
+            rid = book[start + 12:rel_end].decode("utf-16-le", "replace")
+            break
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.bin.rels"))
+    target = next((r.get("Target") for r in rels if r.get("Id") == rid), None) if rid else None
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
 def _column_number(letters: bytes) -> int:
     n = 0
     for ch in letters:
@@ -264,7 +392,7 @@ def _calamine(path: Path, data: bytes, fmt: str) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several error types for damaged files
-        kind = {"ods": "OpenDocument", "xls": "Excel 97-2003"}.get(fmt, "Excel")
+        kind = {"ods": "OpenDocument", "xls": "Excel 97-2003", "xlsb": "Excel binary"}.get(fmt, "Excel")
         raise ReadError(path, f"the {kind} file is damaged or incomplete ({_short(exc)})") from None
 
 
@@ -276,9 +404,9 @@ def _open_zip(path: Path, data: bytes) -> Source:
             manifest = zf.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, KeyError):
         raise ReadError(path, "the file is damaged or incomplete (it may not have finished copying or downloading)") from None
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        if "xl/workbook.bin" in names:
-            raise ReadError(path, "it is an Excel binary workbook (.xlsb); save it as .xlsx from Excel and open that")
+    if "xl/workbook.bin" in names:
+        fmt = "xlsb"  # Excel binary workbook: calamine reads it as it reads .xlsx
+    elif "xl/workbook.xml" in names:
         fmt = "xlsm" if "xl/vbaProject.bin" in names else "xlsx"
     elif mimetype == "application/vnd.oasis.opendocument.spreadsheet":
         if b"encryption-data" in manifest:

@@ -31,7 +31,7 @@ from explorer.ui.workers import Worker
 
 log = logging.getLogger(__name__)
 ORGANISATION = "StaffSurveyExplorer"
-FILE_TYPES = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt *.gz *.zip);;All files (*)"
+FILE_TYPES = "Spreadsheets (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.txt *.gz *.zip);;All files (*)"
 MAX_RECENT = 8
 STYLE = f"""
 QWidget {{ color: {P.NHS_TEXT}; }}

@@ -1,0 +1,126 @@
+"""A minimal Excel binary workbook (.xlsb) writer, for tests only.
+
+No Python library writes .xlsb and LibreOffice cannot save it, so the tests build one record by record
+(MS-XLSB, "BIFF12"). A record is its type and its payload's length, each a little-endian base-128
+number (7 bits a byte, the high bit set while more bytes follow), then the payload. What is written:
+
+- ``xl/workbook.bin``: BrtBeginBook, BrtBeginBundleShs, one BrtBundleSh per sheet (visibility, tab id,
+  relationship id, name), BrtEndBundleShs, BrtEndBook;
+- ``xl/worksheets/sheetN.bin``: BrtBeginSheet, BrtWsDim (the used range), BrtBeginSheetData, for each
+  row a BrtRowHdr then its cells (BrtCellReal for numbers, BrtCellIsst for text through the shared
+  strings, or BrtCellSt for text held in the cell), BrtEndSheetData, BrtEndSheet;
+- ``xl/sharedStrings.bin``: BrtBeginSst, one BrtSSTItem per distinct text, BrtEndSst;
+- the package parts: ``[Content_Types].xml``, ``_rels/.rels``, ``xl/_rels/workbook.bin.rels``.
+
+Strings are "wide strings": a 4-byte character count and UTF-16LE. No styles part: cells use style 0.
+``far_cell`` places one more value at a given (row, column), as a stray value far below the data does.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+BEGIN_BOOK, END_BOOK, BEGIN_SHEETS, END_SHEETS, SHEET = 0x83, 0x84, 0x8F, 0x90, 0x9C
+BEGIN_SHEET, END_SHEET, DIMENSION, BEGIN_DATA, END_DATA = 0x81, 0x82, 0x94, 0x91, 0x92
+ROW, CELL_REAL, CELL_TEXT, CELL_SHARED = 0x00, 0x05, 0x06, 0x07
+BEGIN_SST, SST_ITEM, END_SST = 0x9F, 0x13, 0xA0
+HIDDEN = 1
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def record(kind: int, payload: bytes = b"") -> bytes:
+    return _varint(kind) + _varint(len(payload)) + payload
+
+
+def wide(text: str) -> bytes:
+    data = text.encode("utf-16-le")
+    return struct.pack("<I", len(data) // 2) + data
+
+
+def _workbook(sheets: list[tuple[str, bool]]) -> bytes:
+    out = record(BEGIN_BOOK) + record(BEGIN_SHEETS)
+    for i, (name, visible) in enumerate(sheets, start=1):
+        out += record(SHEET, struct.pack("<II", 0 if visible else HIDDEN, i) + wide(f"rId{i}") + wide(name))
+    return out + record(END_SHEETS) + record(END_BOOK)
+
+
+def _sheet(rows: list[list], strings: dict[str, int], inline_text: bool, far_cell: tuple[int, int] | None) -> bytes:
+    width = max([len(r) for r in rows] + [1])
+    last_row, last_col = (max(len(rows) - 1, 0), width - 1) if far_cell is None else far_cell
+    out = [record(BEGIN_SHEET), record(DIMENSION, struct.pack("<IIII", 0, last_row, 0, last_col)), record(BEGIN_DATA)]
+    cells = [(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row)]
+    if far_cell is not None:
+        cells.append((far_cell[0], far_cell[1], 1.0))
+    current = None
+    for r, c, value in cells:
+        if value is None or value == "":
+            continue
+        if r != current:
+            out.append(record(ROW, struct.pack("<IIHHBBI", r, 0, 0, 0, 0, 0, 0)))  # row, style, height, flags, spans
+            current = r
+        head = struct.pack("<II", c, 0)  # column, then style 0 and no flags
+        if isinstance(value, str):
+            if inline_text:
+                out.append(record(CELL_TEXT, head + wide(value)))
+            else:
+                index = strings.setdefault(value, len(strings))
+                out.append(record(CELL_SHARED, head + struct.pack("<I", index)))
+        else:
+            out.append(record(CELL_REAL, head + struct.pack("<d", float(value))))
+    return b"".join(out + [record(END_DATA), record(END_SHEET)])
+
+
+def _shared_strings(strings: dict[str, int]) -> bytes:
+    items = [record(SST_ITEM, b"\x00" + wide(text)) for text in strings]  # in index order (dicts keep it)
+    return b"".join([record(BEGIN_SST, struct.pack("<II", len(strings), len(strings)))] + items + [record(END_SST)])
+
+
+def write_xlsb(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, ...] = (), inline_text: bool = False,
+               far_cell: tuple[int, int] | None = None) -> Path:
+    """Write ``sheets`` (name -> rows of numbers, text or None) as an .xlsb workbook at ``path``.
+    ``far_cell`` (0-based row, column) adds one stray value to the first sheet."""
+    strings: dict[str, int] = {}
+    parts = {}
+    for i, (name, rows) in enumerate(sheets.items(), start=1):
+        parts[f"xl/worksheets/sheet{i}.bin"] = _sheet(rows, strings, inline_text, far_cell if i == 1 else None)
+    parts["xl/workbook.bin"] = _workbook([(name, name not in hidden) for name in sheets])
+    sheet_ct = "application/vnd.ms-excel.worksheet"
+    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.bin" ContentType="{sheet_ct}"/>'
+                        for i in range(1, len(sheets) + 1))
+    rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   f'worksheet" Target="worksheets/sheet{i}.bin"/>' for i in range(1, len(sheets) + 1))
+    if strings:
+        parts["xl/sharedStrings.bin"] = _shared_strings(strings)
+        overrides += '<Override PartName="/xl/sharedStrings.bin" ContentType="application/vnd.ms-excel.sharedStrings"/>'
+        rels += ('<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                 'sharedStrings" Target="sharedStrings.bin"/>')
+    package = "http://schemas.openxmlformats.org/package/2006"
+    parts["[Content_Types].xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+        f'<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+        f"{overrides}</Types>")
+    parts["_rels/.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+        'Target="xl/workbook.bin"/></Relationships>')
+    parts["xl/_rels/workbook.bin.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">{rels}</Relationships>')
+    order = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.bin", "xl/_rels/workbook.bin.rels"]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in order + [n for n in parts if n not in order]:
+            data = parts[name]
+            zf.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
+    return path
