@@ -96,9 +96,11 @@ def reason_combined_or_small(threshold: int, pool: str) -> str:
 
 
 def reason_parts(pool: str) -> str:
-    """A group withheld for one question: the same words whether it has no answers of its own or
-    too few (which it is changes with the threshold, and would tell how many answered)."""
-    return f"no answers, or too few to show, to this question from this group; any are counted in '{pool}'"
+    """A group withheld for one question: the same words whether it has too few answers of its own
+    or enough but was combined to protect a smaller group (which it is changes with the threshold,
+    and would tell how many answered). A group where nobody answered says so instead
+    (:func:`reason_no_answers`): it has nothing to protect, and it is withheld for no other group."""
+    return f"too few answers to this question to show, or pooled with a smaller group to protect it; counted in '{pool}'"
 
 
 def reason_local() -> str:

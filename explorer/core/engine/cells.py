@@ -107,6 +107,27 @@ class Context:
             self._reference[year] = groups
         return self._reference[year]
 
+    def silent(self, m: MeasureDef) -> dict[int, set[int]]:
+        """Per year, the compare-by keys (:meth:`key`) of the view's groups whose respondents gave no
+        answer at all to ``m``: read over the protected respondent groups, so only groups the view
+        names anyway. Such a group has nothing to protect; its rows say so, in no other words. Not
+        said in a filtered view, where people who match can sit in combined groups outside it."""
+        if self.view.filter is not None or not self.view.breakdown:
+            return {}
+        part = self.groups
+        index = self.prep.index(self.family, part)
+        answers = np.bincount(part.block_of_leaf, weights=self.prep.leaf_sums(self.family, m, "answers"),
+                              minlength=part.size)
+        here = np.flatnonzero(self.select(part))
+        key, year = self.key(index)[here], index.year[here]
+        out: dict[int, set[int]] = {}
+        for y in np.unique(year).tolist():
+            in_year = year == y
+            keys, inverse = np.unique(key[in_year], return_inverse=True)
+            total = np.bincount(inverse.reshape(-1), weights=answers[here][in_year], minlength=len(keys))
+            out[int(y)] = set(keys[total == 0].tolist())
+        return out
+
 
 def code_of(prep: Prepared, m: MeasureDef, year: int) -> str:
     return prep.bank.item(m.id).code(year) if m.kind == "item" else m.id
@@ -200,6 +221,7 @@ def frame(ctx: Context, m: MeasureDef, statistic: str) -> list[dict[str, np.ndar
     too_small = np.bincount(ypos, weights=~part.ok[chosen], minlength=y_count) > 0
     totals = {k: _group_sums(v[chosen], ypos, y_count) for k, v in s.items()}
     chunks = _rows(prep, m, statistic, years, np.arange(y_count), totals, too_small, None, None, index, view)
+    silent = ctx.silent(m)
     audit = [chosen[ypos == y] for y in range(y_count)] if ctx.audit else None
     if view.breakdown:
         key = ctx.key(index)[chosen]
@@ -208,10 +230,11 @@ def frame(ctx: Context, m: MeasureDef, statistic: str) -> list[dict[str, np.ndar
         groups = {k: _group_sums(v[chosen], inverse.reshape(-1), len(combo)) for k, v in s.items()}
         g_year, g_key = combo // width, combo % width
         rest = {k: totals[k][g_year] - groups[k] for k in KEYS.get(statistic, ())}
-        chunks += _rows(prep, m, statistic, years, g_year, groups, too_small, g_key, rest, index, view)
+        g_silent = _silent_rows(ctx, m, part, chosen, inverse.reshape(-1), len(combo), index, years, g_year, g_key, silent)
+        chunks += _rows(prep, m, statistic, years, g_year, groups, too_small, g_key, rest, index, view, g_silent)
         codes = _decode(g_key, view.breakdown, index)
         found = set(zip(np.array(years)[g_year].tolist(), map(tuple, codes.tolist())))
-        missing = _missing(ctx, part, index, years, found)
+        missing = _missing(ctx, part, index, years, found, silent)
         chunks += missing
         if audit is not None:
             inverse = inverse.reshape(-1)
@@ -270,8 +293,9 @@ def _attach_audit(prep, family, part, chunks: list[dict], blocks: list[np.ndarra
         chunk["audit"] = np.array(rows + [None], dtype=object)[:-1]
 
 
-def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, view) -> list[dict]:
-    """Rows from summed counts: totals (``g_key`` None) or groups, one per entry of ``yi``."""
+def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, view, silent=None) -> list[dict]:
+    """Rows from summed counts: totals (``g_key`` None) or groups, one per entry of ``yi`` (``silent``:
+    per group, nobody in it answered the question at all)."""
     count = len(yi)
     year = np.array(years, dtype=np.int64)[yi] if count else np.zeros(0, dtype=np.int64)
     if g_key is None:
@@ -285,7 +309,7 @@ def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, vi
         if rest is not None:
             r = _fields(statistic, rest)
             fields.update(_rest_p=r["_p"], _rest_n=r["_n"], _rest_sd=r["_sd"])
-        return [_withhold(_chunk(count, year=year, **labels, **fields), too_small[yi], pool)]
+        return [_withhold(_chunk(count, year=year, **labels, **fields), too_small[yi], pool, silent)]
     out = []
     for y_index, y in enumerate(years):
         rows = np.flatnonzero(yi == y_index)
@@ -303,7 +327,8 @@ def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, vi
                        option=np.array([label for _, label in options] * len(rows), dtype=object),
                        _option_code=np.array([code for code, _ in options] * len(rows), dtype=float),
                        value=value.reshape(-1), n=np.repeat(n_valid, k), _n=np.repeat(n_valid, k))
-        out.append(_withhold(chunk, np.repeat(too_small[yi[rows]], k), pool))
+        out.append(_withhold(chunk, np.repeat(too_small[yi[rows]], k), pool,
+                             None if silent is None else np.repeat(silent[rows], k)))
     return out
 
 
@@ -326,11 +351,13 @@ def _labels(codes: np.ndarray, breakdown: tuple[str, ...], index: BlockIndex) ->
             "_total": np.zeros(len(codes), dtype=bool), "_pooled": pooled1 | pooled2}
 
 
-def _withhold(chunk: dict, too_small: np.ndarray, pool: str = "") -> dict:
+def _withhold(chunk: dict, too_small: np.ndarray, pool: str = "", silent: np.ndarray | None = None) -> dict:
     """Withhold rows of a year too small to show, and rows without answers: a group's in the words
-    of a group with too few (``pool``: where its answers are counted), so the two cannot be told apart."""
+    of a group with too few or combined to protect one (``pool``: where its answers are counted), so
+    those cannot be told apart, unless nobody in the group answered at all (``silent``)."""
     empty = ~(chunk["_n"].astype(float) > 0)
-    group_reason = np.where(chunk["_total"].astype(bool), D.reason_no_answers(), D.reason_parts(pool) if pool
+    nobody = chunk["_total"].astype(bool) | (silent if silent is not None else False)
+    group_reason = np.where(nobody, D.reason_no_answers(), D.reason_parts(pool) if pool
                             else D.reason_no_answers())
     reason = np.where(too_small, D.REASON_YEAR_TOO_SMALL, np.where(empty, group_reason, ""))
     chunk["suppression_reason"] = reason.astype(object)
@@ -356,9 +383,35 @@ def _decode(keys: np.ndarray, breakdown: tuple[str, ...], index: BlockIndex) -> 
     return out
 
 
-def _missing(ctx: Context, part, index: BlockIndex, years: list[int], found: set) -> list[dict]:
+def _silent_rows(ctx: Context, m: MeasureDef, part, chosen, inverse, size, index, years, g_year, g_key, silent) -> np.ndarray:
+    """Per group row: nobody in the group answered. A group of the view's own (a protected respondent
+    group) by :meth:`Context.silent`; a combination made only for this question (empty parts of
+    several groups, combined) by its blocks, which are all of it."""
+    if ctx.view.filter is not None:
+        return np.zeros(len(g_key), dtype=bool)
+    answers = _group_sums(ctx.prep.leaf_sums(ctx.family, m, "answers"), part.block_of_leaf, part.size)
+    empty = _group_sums(answers[chosen], inverse, size) == 0
+    own = {y: {_key_of(c, ctx.view.breakdown, index) for c, why in ctx.reference(y).items() if why is None}
+           for y in years}
+    out = np.zeros(len(g_key), dtype=bool)
+    for i, (y, k) in enumerate(zip(g_year.tolist(), g_key.tolist())):
+        out[i] = k in silent.get(years[y], ()) if k in own[years[y]] else bool(empty[i])
+    return out
+
+
+def _key_of(codes: tuple, breakdown: tuple[str, ...], index: BlockIndex) -> int:
+    """The compare-by key (:meth:`Context.key`) of a group given by its category codes."""
+    key = 0
+    for code, column in zip(codes, breakdown):
+        key = key * (len(index.names[column]) + 1) + int(code)
+    return key
+
+
+def _missing(ctx: Context, part, index: BlockIndex, years: list[int], found: set,
+             silent: dict[int, set[int]] | None = None) -> list[dict]:
     """Withheld rows for groups the view would show but that have no block of their own for this
-    question (never dropped silently), with the reason."""
+    question (never dropped silently), with the reason (``silent``: per year, the keys of groups where
+    nobody answered, see :meth:`Context.silent`)."""
     view, family = ctx.view, ctx.family
     pool = family.pooled_name(view.breakdown[-1])
     rows, reasons = [], []
@@ -369,6 +422,8 @@ def _missing(ctx: Context, part, index: BlockIndex, years: list[int], found: set
             if (year, codes) in found:
                 continue
             rows.append((year, codes))
+            if reason is None and _key_of(codes, view.breakdown, index) in (silent or {}).get(year, ()):
+                reason = D.reason_no_answers()
             reasons.append(reason or (D.reason_column_dropped(dropped[0]) if dropped else D.reason_parts(pool)))
     if not rows:
         return []

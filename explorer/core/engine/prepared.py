@@ -103,12 +103,20 @@ class Prepared:
 
     def _score_parts(self, score_id: str):
         items = self.bank.score_items(score_id)
-        answers = {i: self.frame[i] for i in items if i in self.frame.columns}
+        # a question the file does not hold was answered by nobody: the same as a blank column, so the
+        # score is the mean of the items each respondent answered (not withheld for the whole file)
+        blank = pd.Series(np.nan, index=self.frame.index, dtype=float)
+        answers = {i: self.frame[i] if i in self.frame.columns else blank for i in items} \
+            if self.missing_items(score_id) != items else {}
         values = respondent_scores(answers, self.bank, [score_id])
         v = values[score_id].to_numpy(dtype=float, copy=True) if score_id in values else np.full(self.n, np.nan)
         v[~np.isin(self.year, list(self.bank.score_years(score_id)))] = np.nan
         valid = ~np.isnan(v)
         return valid, np.where(valid, v, 0.0)
+
+    def missing_items(self, score_id: str) -> tuple[str, ...]:
+        """The score's questions that are not in the file (its figures are made from the others)."""
+        return tuple(i for i in self.bank.score_items(score_id) if i not in self.frame.columns)
 
     def mean_parts(self, m: MeasureDef) -> tuple[np.ndarray, np.ndarray]:
         """(answered on the substantive scale, answer code with 0 where not) per respondent."""
@@ -204,9 +212,16 @@ class Prepared:
                 out |= self.options(m, year)[0] > 0
         return out
 
+    def gave_any_answer(self, m: MeasureDef) -> np.ndarray:
+        """Per respondent: answered the question at all (any base of any statistic, Don't know and Not
+        applicable included), so a group where this is nobody has nothing of its own to protect."""
+        return self._cached(("any answer", m.id), lambda: np.logical_or.reduce(
+            list(self.units(m).values()) + ([self.answered(m)] if m.kind not in ("score", "pair") else [])
+            + [np.zeros(self.n, dtype=bool)]))
+
     def leaf_sums(self, family: D.Family, m: MeasureDef, what: str) -> np.ndarray:
         """Per leaf of ``family``: a sum over its respondents. ``what``: base | pos | value | square
-        (statistic score or mean), or options (leaves x options)."""
+        (statistic score or mean), options (leaves x options), or answers (anyone who answered at all)."""
         key = ("leaf", family.name, family.threshold, id(family), m.id, what)
         return self._cached(key, lambda: self._leaf_sums(family, m, what))
 
@@ -223,6 +238,8 @@ class Prepared:
                     index[rows] = self.options(m, y)[0][rows]
             flat = np.bincount(leaf * k + index, minlength=size * k).astype(float)
             return flat.reshape(size, k)
+        if stat == "answers":
+            return np.bincount(leaf, weights=self.gave_any_answer(m).astype(float), minlength=size)
         if stat in ("score", "mean"):
             valid, x = self.value_parts(m, stat)
             values = {"base": valid.astype(float), "value": x, "square": x * x}[part]

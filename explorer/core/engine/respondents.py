@@ -145,6 +145,7 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
     table["suppressed"] = table["suppressed"].astype(bool)
     members = table.pop("audit").tolist() if audit and "audit" in table.columns else None
     notes += _view_notes(prep, view, shown, table)
+    notes += _partial_score_notes(prep, measures)
     if coarsened:
         notes.append(f"For {len(coarsened)} of these questions ({', '.join(coarsened[:3])}{', ...' if len(coarsened) > 3 else ''}) "
                      f"some groups have fewer than {spec.threshold} answers and are combined further, so a group's n "
@@ -228,6 +229,22 @@ def _view_notes(prep: Prepared, view: cells.View, shown: tuple[int, ...], table:
                          f"{everyone}people in small combinations with the other columns.")
     if len(prep.years) == 1:
         notes.append(f"The file holds one survey year ({prep.years[0]}), so there is no change since last year to show.")
+    return notes
+
+
+def _partial_score_notes(prep: Prepared, measures: list[MeasureDef]) -> list[str]:
+    """Scores whose questions are not all in the file: made from those that are (as a blank column
+    would be), which the reader must be told, since the official score uses them all."""
+    notes = []
+    for m in measures:
+        if m.kind != "score":
+            continue
+        missing = prep.missing_items(m.id)
+        if missing and len(missing) < len(prep.bank.score_items(m.id)):
+            names = ", ".join(f"'{prep.bank.items[i].short}'" for i in missing)
+            notes.append(f"{m.label} is worked out from the questions of it that this file holds: {names} "
+                         f"{'is' if len(missing) == 1 else 'are'} not in the file, so it is not the official score "
+                         "and may differ from published figures.")
     return notes
 
 
