@@ -101,3 +101,99 @@ def test_a_damaged_xlsb_is_one_sentence(tmp_path):
     with pytest.raises(ReadError) as info:
         open_survey(bad)
     assert "\n" not in str(info.value) and str(info.value).endswith(".")
+
+
+# --------------------------------------------------------------------- two header rows
+QUESTION_COLUMNS = ["q9a", "Q9B", "9c", "Q9d.", "q14c", "q25c", "q26a"]
+
+
+def wording_of(column: str, year: int = 2023) -> str:
+    return BANK.by_code(year, column).wording(year)
+
+
+def two_row_table(wording_first: bool = False) -> tuple[list[list], list[list]]:
+    """(header rows, data rows): the code row with a wording row under it (or over it)."""
+    table = respondent_table()
+    codes = table[0]
+    wording = [("Which directorate do you work in?" if c == "Directorate" else
+                wording_of(c) if c in QUESTION_COLUMNS else "") for c in codes]
+    return ([wording, codes] if wording_first else [codes, wording]), table[1:]
+
+
+def write_rows_xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = (), sheet: str = "Results 2023") -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for row in rows:
+        ws.append(row)
+    for cells in merges:
+        ws.merge_cells(cells)
+    wb.save(path)
+    return path
+
+
+def ordinary(tmp_path) -> pd.DataFrame:
+    table = respondent_table()
+    return comparable(open_survey(write_rows_xlsx(tmp_path / "ordinary.xlsx", table)))
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_wording_row_under_the_codes_is_skipped_and_said(tmp_path, suffix):
+    header, data = two_row_table()
+    header[1][4] = "My immediate manager\nencourages me at work"  # a line break inside a quoted CSV cell
+    rows = header + data
+    path = (write_rows_xlsx(tmp_path / "two rows.xlsx", rows) if suffix == "xlsx"
+            else write_csv(tmp_path / "two rows 2023.csv", rows))
+    got = open_survey(path)
+    assert got.details["sheets"][0]["header_row"] == 1
+    assert got.details["sheets"][0]["wording_rows"] == [2]
+    assert any("row 2 under the header holds question wording" in w for w in got.warnings)
+    assert not any("not answer labels" in w or "not an answer label" in w for w in got.warnings)
+    assert got.respondents_by_year() == {2023: fx.N_RESPONDENTS}
+    pd.testing.assert_frame_equal(comparable(got), ordinary(tmp_path))
+
+
+def test_a_wording_row_over_the_codes_leaves_the_codes_row_as_header(tmp_path):
+    header, data = two_row_table(wording_first=True)
+    got = open_survey(write_rows_xlsx(tmp_path / "wording first.xlsx", header + data))
+    assert got.details["sheets"][0]["header_row"] == 2
+    assert got.details["sheets"][0]["wording_rows"] == []
+    pd.testing.assert_frame_equal(comparable(got), ordinary(tmp_path))
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_merged_group_row_over_the_codes(tmp_path, suffix):
+    table = respondent_table()
+    groups = [""] * len(table[0])
+    groups[0], groups[3], groups[7], groups[10] = "About you", "Your managers", "Your organisation", "Background"
+    rows = [groups] + table
+    path = (write_rows_xlsx(tmp_path / "groups.xlsx", rows, merges=("A1:C1", "D1:G1", "H1:J1", "K1:L1"))
+            if suffix == "xlsx" else write_csv(tmp_path / "groups 2023.csv", rows))
+    got = open_survey(path)
+    assert got.details["sheets"][0]["header_row"] == 2 and got.details["sheets"][0]["wording_rows"] == []
+    pd.testing.assert_frame_equal(comparable(got), ordinary(tmp_path))
+
+
+def test_a_first_respondent_who_answers_in_words_is_never_dropped(tmp_path):
+    table = respondent_table()
+    first = list(table[1])
+    labels = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree", 4: "Agree", 5: "Strongly agree"}
+    for j in (3, 4, 5, 6):  # q9a-d in words
+        first[j] = labels[first[j]] if first[j] in labels else first[j]
+    got = open_survey(write_rows_xlsx(tmp_path / "labels.xlsx", [table[0], first] + table[2:]))
+    assert got.details["sheets"][0]["wording_rows"] == []
+    pd.testing.assert_frame_equal(comparable(got), ordinary(tmp_path))
+    # text that is no answer label, with answers under it, in only two question columns: still a respondent
+    odd = list(table[1])
+    odd[3], odd[4] = "see comments", "refused"
+    got = open_survey(write_rows_xlsx(tmp_path / "odd.xlsx", [table[0], odd] + table[2:]))
+    assert got.details["sheets"][0]["wording_rows"] == [] and len(got.respondents) == fx.N_RESPONDENTS
+
+
+def test_text_in_every_row_is_not_taken_for_a_wording_row(tmp_path):
+    """Rows of text with no answers under them are data: the free-text refusal still comes."""
+    rows = [["Directorate", "q9a", "q9b", "q9c"]] + [["Surgery", f"great {i}", f"fine {i}", f"ok {i}"] for i in range(12)]
+    with pytest.raises(ReadError, match="holds free text"):
+        open_survey(write_rows_xlsx(tmp_path / "free.xlsx", rows))

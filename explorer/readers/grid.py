@@ -32,12 +32,13 @@ def _is_texty(value: object) -> bool:
         return True
 
 
-def find_header_row(rows: list[list], recognise: Callable[[str], bool] | None = None) -> int | None:
+def find_header_row(rows: list[list], recognise: Callable[[str], bool | float] | None = None) -> int | None:
     """Index of the row that names the columns, or None.
 
     A header row has at least three filled cells, almost all text, and is followed by rows that
     are not; among such rows the one with most recognised names (question codes, known column
-    names) wins, then the widest, then the first. Title rows ("Northshire ... Staff Survey 2025")
+    names; ``recognise`` may weigh a name, e.g. a code above a wording) wins, then the widest, then the
+    first. Title rows ("Northshire ... Staff Survey 2025")
     fill one cell and are skipped.
     """
     best, best_key = None, None
@@ -49,7 +50,7 @@ def find_header_row(rows: list[list], recognise: Callable[[str], bool] | None = 
         texty = sum(_is_texty(v) for v in filled)
         if texty < 0.8 * len(filled):
             continue
-        recognised = sum(1 for v in filled if recognise and recognise(cell_text(v))) if recognise else 0
+        recognised = sum(float(recognise(cell_text(v))) for v in filled) if recognise else 0
         key = (recognised, len(filled), -i)
         if best_key is None or key > best_key:
             best, best_key = i, key

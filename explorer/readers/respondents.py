@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.core.progress import Progress
-from explorer.core.questionbank import QuestionBank, _fold
+from explorer.core.questionbank import QuestionBank, _fold, normalise_code
 from explorer.core.surveydata import (
     LOCAL_PREFIX, Provenance, SurveyData, YearBlock, combine_years, describe_local_questions, harmonise_block,
 )
@@ -46,6 +46,7 @@ class SheetCandidate:
     names: list[str]
     questions: int
     year_hint: int | None = None
+    wording_rows: list[int] = field(default_factory=list)  # 0-based rows under the header that are not respondents
 
 
 @dataclass
@@ -118,20 +119,91 @@ def candidate_sheets(source: Source, bank: QuestionBank, mapping: ColumnMapping 
         if mapping and mapping.header_row:
             h = mapping.header_row - 1
         else:
-            h = find_header_row(head, lambda text: looks_like_question_header(text, bank))
+            h = find_header_row(head, lambda text: _header_weight(text, bank))
         if h is None or h >= len(head):
             skipped.append(info.name)
             continue
         names = [str(v).strip() for v in head[h]]
         hint = _year_in(info.name) or mapping and mapping.year
         years = [hint] if hint else list(bank.years)
-        questions = max(sum(1 for n in names if n and (match_column(n, y, bank).item or _mapped_question(mapping, n)))
-                        for y in years)
+        counts = {y: sum(1 for n in names if n and (match_column(n, y, bank).item or _mapped_question(mapping, n)))
+                  for y in years}
+        year = max(counts, key=counts.get)
+        questions = counts[year]
         if questions >= MIN_QUESTION_COLUMNS or (wanted is not None):
-            found.append(SheetCandidate(info.name, h, names, questions, _year_in(info.name)))
+            found.append(SheetCandidate(info.name, h, names, questions, _year_in(info.name),
+                                        _wording_rows(head, h, names, year, bank, mapping)))
         else:
             skipped.append(info.name)
     return found, skipped
+
+
+def _header_weight(text: str, bank: QuestionBank) -> float:
+    """How surely a header cell names a column: a question code outweighs a question's wording, so of a
+    code row and a wording row the code row is the header."""
+    if normalise_code(text):
+        return 1.0
+    return 0.9 if looks_like_question_header(text, bank) else 0.0
+
+
+MAX_WORDING_ROWS = 2  # rows under the header that may repeat it in words (question texts, a second header)
+
+
+def _wording_rows(head: list[list], h: int, names: list[str], year: int, bank: QuestionBank,
+                  mapping: ColumnMapping | None) -> list[int]:
+    """Rows straight under the header that hold text where answers are expected (the questions' wording
+    under their codes): they are not respondents. A row counts only if rows of answers follow it, so a
+    first respondent is never taken for one."""
+    targets = {}
+    for j, name in enumerate(names):
+        spec = mapping.role(name) if mapping and name else None
+        target = spec.get("item") if spec and spec["role"] == "question" else match_column(name, year, bank).item if name else None
+        if target in bank.items or (target and target.rsplit("_", 1)[0] in bank.items):
+            targets[j] = target
+    if len(targets) < MIN_QUESTION_COLUMNS:
+        return []
+    extra = mapping.labels if mapping else {}
+    skipped: list[int] = []
+    for r in range(h + 1, min(h + 1 + MAX_WORDING_ROWS, len(head))):
+        if not _is_wording_row(head[r], targets, year, bank, extra):
+            break
+        skipped.append(r)
+    if skipped and (skipped[-1] + 1 >= len(head) or _is_wording_row(head[skipped[-1] + 1], targets, year, bank, extra)):
+        return []  # no answers follow: these rows are data (free text is reported when they are read)
+    return skipped
+
+
+def _is_wording_row(row: list, targets: dict[int, str], year: int, bank: QuestionBank, extra: dict) -> bool:
+    wording = answers = 0
+    for j, target in targets.items():
+        value = row[j] if j < len(row) else None
+        if cell_text(value) == "":
+            continue
+        valid, labels = _answer_table(target, year, bank, extra)
+        decoded = decode_answers(np.array([value], dtype=object), valid, bank.missing_codes, labels)
+        if decoded.n_unmatched_text:
+            wording += 1
+        else:
+            answers += 1
+    return wording >= MIN_QUESTION_COLUMNS and wording >= 0.8 * (wording + answers)
+
+
+def _wording_warning(sheet: SheetCandidate) -> str:
+    rows = [r + 1 for r in sheet.wording_rows]
+    if len(rows) == 1:
+        return (f"The sheet '{sheet.name}': row {rows[0]} under the header holds question wording where answers are "
+                "expected, so it was not read as a respondent.")
+    return (f"The sheet '{sheet.name}': rows {' and '.join(map(str, rows))} under the header hold question wording "
+            "where answers are expected, so they were not read as respondents.")
+
+
+def _answer_table(target: str, year: int, bank: QuestionBank, extra: dict) -> tuple[set[int], dict[str, int]]:
+    """(valid codes, answer label -> code) of a question column."""
+    if target in bank.items:
+        scale = bank.item(target).scale(year)
+        return set(scale.codes), label_lookup(scale, extra)
+    # multi-select grounds: ticked 1, not ticked 0 (some files: blank)
+    return {0, 1}, {"yes": 1, "ticked": 1, "selected": 1, "no": 0, "not ticked": 0}
 
 
 def _mapped_question(mapping: ColumnMapping | None, name: str) -> bool:
@@ -151,7 +223,7 @@ def _chunks(source: Source, sheet: SheetCandidate, progress: Progress | None) ->
         names = header_names(source.path, source.text_rows(sheet.header_row + 1)[sheet.header_row])
         total = max(1, source.path.stat().st_size)
         reader = pd.read_csv(
-            source.path, sep=source.delimiter, encoding=source.encoding, skiprows=sheet.header_row + 1,
+            source.path, sep=source.delimiter, encoding=source.encoding, skiprows=sheet.header_row + 1 + len(sheet.wording_rows),
             header=None, names=names, index_col=False, chunksize=CSV_CHUNK_ROWS, skip_blank_lines=True, keep_default_na=True,
             low_memory=False, encoding_errors="replace", compression=source.compression,
         )
@@ -180,7 +252,7 @@ def _chunks(source: Source, sheet: SheetCandidate, progress: Progress | None) ->
     if len(rows) >= EXCEL_MAX_ROWS:
         raise ReadError(source.path, f"the sheet '{sheet.name}' fills all {EXCEL_MAX_ROWS:,} rows Excel allows, so the data "
                         "were probably cut off when saved; export the full data as CSV instead")
-    header, data = rows[sheet.header_row], rows[sheet.header_row + 1:]
+    header, data = rows[sheet.header_row], rows[sheet.header_row + 1 + len(sheet.wording_rows):]
     names = header_names(source.path, header, data)
     width = len(names)
     # drop empty rows (and trailing "Total" lines with nothing in most cells)
@@ -250,7 +322,10 @@ def read_respondents(
                 rows_in_sheet += len(part)
                 years_in_sheet.add(year)
         sheets_detail.append({"name": sheet.name, "header_row": sheet.header_row + 1, "rows": rows_in_sheet,
-                              "years": sorted(years_in_sheet), "year_from": year_from})
+                              "years": sorted(years_in_sheet), "year_from": year_from,
+                              "wording_rows": [r + 1 for r in sheet.wording_rows]})
+        if sheet.wording_rows:
+            warnings.append(_wording_warning(sheet))
         if rows_in_sheet == 0:
             warnings.append(f"The sheet '{sheet.name}' has a header but no data rows.")
     if dropped_no_year:
@@ -521,12 +596,7 @@ def _decode_into(source: Source, acc: _Accumulator, part: RawChunk, plan: Column
     extra = mapping.labels if mapping else {}
     decoded_columns: dict[str, pd.Series] = {}
     for col, target in plan.questions.items():
-        if target in bank.items:
-            scale = bank.item(target).scale(year)
-            valid = set(scale.codes)
-            labels = label_lookup(scale, extra)
-        else:  # multi-select grounds: ticked 1, not ticked 0 (some files: blank)
-            valid, labels = {0, 1}, {"yes": 1, "ticked": 1, "selected": 1, "no": 0, "not ticked": 0}
+        valid, labels = _answer_table(target, year, bank, extra)
         decoded = decode_answers(part.array(col), valid, bank.missing_codes, labels)
         if decoded.answered >= 5 and decoded.n_unmatched_text > 0.5 * decoded.answered:
             example = decoded.unmatched_text.most_common(1)[0][0]
