@@ -296,9 +296,14 @@ def test_charts_redraw_in_place_and_name_every_row(window):
 
     page = _page(window, "trust")
     chart = page.answers.chart
+    chart.flush()  # below the fold it is drawn when seen: as if scrolled to
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()  # and laid out
     items_before = len(chart.getPlotItem().items)
     for _ in range(3):
         page.draw()
+        chart.flush()
     vb = chart.getPlotItem().vb
     assert sum(isinstance(c, pg.LegendItem) for c in vb.childItems()) == 1
     assert len(chart.getPlotItem().items) == items_before  # nothing left behind by earlier drawings
@@ -368,3 +373,35 @@ def test_the_header_fits_its_wrapped_text_at_any_width(window, qtbot):
     window.resize(1366, 768)
     QApplication.processEvents()
     assert window.header.height() < height  # wider: fewer lines, and the charts get the room back
+
+
+def test_a_chart_below_the_fold_is_drawn_when_scrolled_to_with_the_views_figures(window):
+    """At a click only the charts on screen are drawn; one below the fold is drawn when scrolled to
+    (or when its figures, table or image are asked for) — with the current view's figures, never stale."""
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    window.show()
+    page = _page(window, "bullying")
+    window.panel.by1.setCurrentIndex(window.panel.by1.findData("Directorate"))
+    window.computer.wait()
+    chart = page.answers.chart
+    assert page.trend.chart.on_screen() and page.trend.chart._pending is None
+    assert not chart.on_screen() and chart._pending is not None  # 1366x768: under the trend and the breakdown
+    lst = window.panel.columns["Staff group"].list
+    name = lst.item(0).data(0x0100)
+    _tick(window, "Staff group", name)
+    scroll = page.answers.parentWidget()
+    while not isinstance(scroll, QScrollArea):
+        scroll = scroll.parentWidget()
+    scroll.ensureWidgetVisible(page.answers)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert chart.on_screen() and chart._pending is None  # drawn by being painted, not by the test
+    expected = window.session.compute(window.jobs()["options"]).table  # the view the page asked for
+    expected = expected[expected["year"] == window.panel.focus_year()]
+    shares = {(m, f"All staff: {o}"): v for m, o, v in zip(expected["measure"].astype(str), expected["option"].astype(str),
+                                                            expected["value"].astype(float))}
+    drawn = chart.figures
+    assert len(drawn) > 0
+    for m, group, value in zip(drawn["measure"].astype(str), drawn["group"].astype(str), drawn["value"].astype(float)):
+        assert value == pytest.approx(shares[(m, group)])

@@ -100,8 +100,10 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
     own = available_measures(data, bank)
     if data.is_respondent_level:
         present = set(data.respondents.columns)
+        # a score whose file lacks some of its questions is still worked out (from those it has, with a
+        # note saying it is then not the official score): offered when any of its questions is there
         has = {m for m in bank.items if m in present} | {s for s in bank.scores
-                                                          if all(i in present for i in bank.score_items(s))}
+                                                          if any(i in present for i in bank.score_items(s))}
     else:
         has = set(data.aggregates["measure"].astype(str).unique())
     for lens_id, lens in bank.lenses.items():

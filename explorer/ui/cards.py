@@ -168,6 +168,7 @@ class ChartCard(QFrame):
     def image(self, width: int | None = None):
         from pyqtgraph.exporters import ImageExporter
 
+        self.chart.flush()  # a chart not yet seen is drawn before it is copied or saved
         exporter = ImageExporter(self.chart.getPlotItem())
         if width:
             exporter.parameters()["width"] = width

@@ -150,7 +150,8 @@ class MeasureView(QWidget):
         elif options is not None:
             rows = F.answers(options, year, m)
             labels = {**dict(F.measures_in(options)), **labels}
-            self.answers.chart.draw(rows, labels)
+            chart = self.answers.chart
+            chart.draw_when_seen(lambda: chart.draw(rows, labels))  # often below the fold at 1366x768
             mine = len(rows) and str(rows["measure"].iloc[0]) == m
             self.answers.set_title(f"How people answered in {year}" + (f" — {labels.get(m, m)} and questions on the "
                                                                       "same scale" if mine else ""),
