@@ -197,3 +197,86 @@ def test_text_in_every_row_is_not_taken_for_a_wording_row(tmp_path):
     rows = [["Directorate", "q9a", "q9b", "q9c"]] + [["Surgery", f"great {i}", f"fine {i}", f"ok {i}"] for i in range(12)]
     with pytest.raises(ReadError, match="holds free text"):
         open_survey(write_rows_xlsx(tmp_path / "free.xlsx", rows))
+
+
+# ---------------------------------------------------------------- one column per answer
+AGREE = {1: "Strongly disagree", 2: "Disagree", 3: "Neither agree nor disagree", 4: "Agree", 5: "Strongly agree"}
+
+
+def one_hot_table(style: dict[int, str], double_tick: bool = False) -> list[list]:
+    """The respondent table with some question columns spread over one column per answer.
+    ``style``: column index -> "01" (0 or 1), "blank1" (blank or 1), "label" (the option's label when
+    ticked, header 'Q9c - Agree')."""
+    header, *rows = respondent_table()
+    out_header, out_rows = [], [[] for _ in rows]
+    for j, name in enumerate(header):
+        if j not in style:
+            out_header.append(name)
+            for out, row in zip(out_rows, rows):
+                out.append(row[j])
+            continue
+        code = BANK.by_code(2023, name).code(2023)
+        for answer, label in AGREE.items():
+            out_header.append(f"{code.upper()} - {label}" if style[j] == "label" else f"{code}_{answer}")
+            for i, (out, row) in enumerate(zip(out_rows, rows)):
+                ticked = row[j] == answer or (double_tick and i == 3 and answer in (2, 4))
+                if style[j] == "01":
+                    out.append(1 if ticked else 0)
+                elif style[j] == "blank1":
+                    out.append(1 if ticked else None)
+                else:
+                    out.append(label if ticked else None)
+    return [out_header] + out_rows
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_one_column_per_answer_folds_back_to_the_answer_codes(tmp_path, suffix):
+    rows = one_hot_table({3: "01", 4: "blank1", 5: "label"})
+    assert "q9a_1" in rows[0] and "q9b_5" in rows[0] and "Q9C - Neither agree nor disagree" in rows[0]
+    path = write_rows_xlsx(tmp_path / "options.xlsx", rows) if suffix == "xlsx" else write_csv(tmp_path / "options 2023.csv", rows)
+    got = open_survey(path)
+    assert got.details["option_columns"]["manager_encourages"] == {f"q9a_{a}": a for a in AGREE}
+    assert set(got.details["option_columns"]) == {"manager_encourages", "manager_clear_feedback", "manager_asks_opinion"}
+    assert got.warnings == ()
+    expected = ordinary(tmp_path)
+    pd.testing.assert_frame_equal(comparable(got)[list(expected.columns)], expected)
+    assert got.respondents["manager_asks_opinion"].isna().sum() == 5  # none ticked is no answer (NA)
+
+
+def test_two_ticks_for_a_single_answer_question_is_one_sentence_naming_it(tmp_path):
+    path = write_rows_xlsx(tmp_path / "double.xlsx", one_hot_table({3: "01", 4: "01", 5: "01"}, double_tick=True))
+    with pytest.raises(ReadError) as info:
+        open_survey(path)
+    message = str(info.value)
+    assert "tick more than one answer to q9a" in message and "'q9a_2' and 'q9a_4'" in message
+    assert "\n" not in message and message.endswith(".")
+
+
+def test_discrimination_grounds_stay_one_column_per_ground(tmp_path):
+    header, *rows = respondent_table()
+    header = header + [f"q16c_{g}" for g in range(1, 8)]
+    rows = [r + [1 if g == 1 + i % 7 or g == 1 + (i + 3) % 7 else 0 for g in range(1, 8)] for i, r in enumerate(rows)]
+    got = open_survey(write_rows_xlsx(tmp_path / "grounds.xlsx", [header] + rows))
+    assert got.details["option_columns"] == {}
+    assert [int(v) for v in got.respondents["discrimination_grounds_ethnic_background"]] == [1 if i % 7 in (0, 4) else 0 for i in range(30)]
+
+
+def test_option_like_columns_that_are_not_a_whole_answer_set_are_not_folded(tmp_path):
+    table = respondent_table()
+    header, *rows = table
+    # q9a_1 and q9a_2 only: no full set, so no q9a answer is made up from them
+    partial = [header + ["q25a_1", "q25a_2"]] + [r + [1 if i % 2 else 0, 0 if i % 2 else 1] for i, r in enumerate(rows)]
+    got = open_survey(write_rows_xlsx(tmp_path / "partial.xlsx", partial))
+    assert got.details["option_columns"] == {} and "org_cares_wellbeing" not in got.respondents.columns
+    # 'Q25a - Agree' alone is not q25a itself (its 1s would read as "Strongly disagree")
+    lone = [header + ["Q25a - Agree"]] + [r + [1] for r in rows]
+    got = open_survey(write_rows_xlsx(tmp_path / "lone.xlsx", lone))
+    assert "org_cares_wellbeing" not in got.respondents.columns
+    assert any("'Q25a - Agree' looks like one answer option of q25a" in n for n in got.details["notes"])
+    # a suffix that is no answer code of the item (q9a has codes 1-5): not an option set
+    odd = [header[:3] + [f"q9a_{k}" for k in (1, 2, 3, 4, 7)] + header[4:]]
+    assert all(BANK.by_code(2023, "q9a").scale(2023).option(k) for k in (1, 2, 3, 4))
+    from explorer.readers.columns import option_groups
+
+    assert option_groups(odd[0], 2023, BANK)[0] == {}
+    assert option_groups([f"q9a_{k}" for k in range(1, 6)], 2023, BANK)[0] == {"manager_encourages": {f"q9a_{k}": k for k in range(1, 6)}}

@@ -28,6 +28,7 @@ class ColumnPlan:
     """What each column of one year's table holds."""
 
     questions: dict[str, str] = field(default_factory=dict)  # column -> item id (or grounds id_option)
+    options: dict[str, dict[str, int]] = field(default_factory=dict)  # item id -> {column: answer code}, one per option
     how: dict[str, str] = field(default_factory=dict)  # column -> "code" | "wording" | "name" | "mapping"
     breakdowns: list[str] = field(default_factory=list)
     local: dict[str, str] = field(default_factory=dict)  # column -> local:<n>
@@ -135,6 +136,60 @@ def _match_wording_uncached(name: str, year: int, bank: QuestionBank) -> Match:
                 return Match(items.pop(), "wording")
             return Match(None, ambiguous=tuple(sorted(items)))
     return Match(None)
+
+
+def option_column(name: str, year: int, bank: QuestionBank) -> tuple[str, int] | None:
+    """(item, answer code) when a column is one answer option of a single-answer question: ``q9a_4`` (the
+    suffix an answer code, and ``q9a_4`` no question of its own) or ``Q9a - Agree`` (an answer label)."""
+    m = _LEADING_CODE.match(name)
+    if not m:
+        return None
+    number, letter, option, rest = m.groups()
+    code = f"q{int(number)}{letter.lower()}"
+    item = bank.by_code(year, code)
+    if item is None or item.scale(year).multi:
+        return None  # multi-select items (discrimination grounds) are one column per ground already
+    scale = item.scale(year)
+    if option and not rest:
+        if bank.by_code(year, f"{code}_{int(option)}") is not None:
+            return None  # a real item code in this year, not an option
+        answer = int(option)
+        return (item.id, answer) if scale.option(answer) else None
+    if rest and not option:
+        answer = scale.code_for_label(rest)
+        return (item.id, answer) if answer is not None else None
+    return None
+
+
+def option_groups(names: list[str], year: int, bank: QuestionBank) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
+    """Columns that are the options of one question, one column per answer, to fold back into one answer
+    per item: item -> {column: answer code}. Only a set whose answer codes cover the item's scale (every
+    real answer; Don't know / N/A optional), each once, with no plain column for the item beside it.
+    Also column -> why it is not used, for columns named by an answer label ('Q9a - Agree') that do not
+    make such a set."""
+    found: dict[str, dict[str, int]] = {}
+    for name in names:
+        hit = option_column(name, year, bank)
+        if hit:
+            found.setdefault(hit[0], {})[name] = hit[1]
+    groups, left_out = {}, {}
+    plain = {match_column(n, year, bank).item for n in names if n not in {c for g in found.values() for c in g}}
+    for item_id, columns in found.items():
+        scale = bank.item(item_id).scale(year)
+        codes = list(columns.values())
+        complete = (len(set(codes)) == len(codes) and set(scale.substantive_codes) <= set(codes)
+                    and item_id not in plain)
+        if complete:
+            groups[item_id] = columns
+            continue
+        code = bank.item(item_id).code(year)
+        for name in columns:
+            if _LEADING_CODE.match(name).group(3):
+                continue  # 'q9a_4' alone is no question: read as before (a local question, or not used)
+            # 'Q9a - Agree' alone would otherwise be read as q9a itself, its ticks as answer codes
+            left_out[name] = (f"{year}: column '{name}' looks like one answer option of {code}, but the columns do not "
+                              f"make one column per answer of {code}; not used (use a column mapping)")
+    return groups, left_out
 
 
 def looks_like_question_header(name: str, bank: QuestionBank) -> bool:

@@ -23,8 +23,9 @@ from explorer.core.surveydata import (
 )
 from explorer.readers.columns import (
     ID_NAMES, WEIGHT_NAMES, YEAR_NAMES, ColumnPlan, is_breakdown_name, looks_like_question_header, match_column,
+    option_groups,
 )
-from explorer.readers.decode import decode_answers, label_lookup, to_floats
+from explorer.readers.decode import _MISSING_TEXT, decode_answers, label_lookup, to_floats
 from explorer.readers.errors import ReadError, YearUnknown
 from explorer.readers.grid import cell_text, find_header_row, header_names
 from explorer.readers.mapping import ColumnMapping
@@ -126,8 +127,7 @@ def candidate_sheets(source: Source, bank: QuestionBank, mapping: ColumnMapping 
         names = [str(v).strip() for v in head[h]]
         hint = _year_in(info.name) or mapping and mapping.year
         years = [hint] if hint else list(bank.years)
-        counts = {y: sum(1 for n in names if n and (match_column(n, y, bank).item or _mapped_question(mapping, n)))
-                  for y in years}
+        counts = {y: _question_count(names, y, bank, mapping) for y in years}
         year = max(counts, key=counts.get)
         questions = counts[year]
         if questions >= MIN_QUESTION_COLUMNS or (wanted is not None):
@@ -136,6 +136,15 @@ def candidate_sheets(source: Source, bank: QuestionBank, mapping: ColumnMapping 
         else:
             skipped.append(info.name)
     return found, skipped
+
+
+def _question_count(names: list[str], year: int, bank: QuestionBank, mapping: ColumnMapping | None) -> int:
+    """Questions a header names in ``year``: one per question column, one per set of option columns."""
+    groups, _left_out = option_groups([n for n in names if n], year, bank)
+    folded = {c for columns in groups.values() for c in columns}
+    single = sum(1 for n in names if n and n not in folded
+                 and (match_column(n, year, bank).item or _mapped_question(mapping, n)))
+    return single + len(groups)
 
 
 def _header_weight(text: str, bank: QuestionBank) -> float:
@@ -359,6 +368,8 @@ def read_respondents(
         block = YearBlock(year=year, n=acc.n)
         for col, target in plan.questions.items():
             block.answers[target] = acc.column(col)
+        for item_id in plan.options:
+            block.answers[item_id] = acc.column(("options", item_id))
         for col in plan.breakdowns:
             block.breakdowns[col] = acc.column(col)
         for col, lid in plan.local.items():
@@ -375,6 +386,8 @@ def read_respondents(
         "skipped_sheets": skipped,
         "questions_by_year": _questions_by_year(plans, bank),
         "unrecognised": sorted({c for p in plans.values() for c in p.ignored}),
+        # one column per answer, folded into one answer per item: item -> {column: answer code}
+        "option_columns": {item: dict(cols) for p in plans.values() for item, cols in p.options.items()},
         "local_columns": {str(col): label_of[lid] for p in plans.values() for col, lid in p.local.items()},
         "weight_column": next((str(p.weight) for p in plans.values() if p.weight), None),
         "notes": sorted({n for p in plans.values() for n in p.notes}),
@@ -460,9 +473,20 @@ def _plan_columns(source: Source, sample: RawChunk, year: int, bank: QuestionBan
                                      f"survey file has a few hundred (at most {MAX_COLUMNS:,} are read): save a copy "
                                      "with only the survey's columns and open that")
     taken: dict[str, str] = {}
+    unmapped = [str(c) for c in sample.columns if c != year_col and not (mapping and mapping.role(str(c)))]
+    plan.options, left_out = option_groups(unmapped, year, bank)
+    folded = {c for columns in plan.options.values() for c in columns}
+    for item_id, columns in plan.options.items():
+        taken[item_id] = next(iter(columns))
+        plan.notes.append(f"{year}: columns {', '.join(repr(c) for c in columns)} are one column per answer of "
+                          f"{bank.item(item_id).code(year)}; read as one answer each")
     for col in sample.columns:
         name = str(col)
-        if col == year_col:
+        if col == year_col or name in folded:
+            continue
+        if name in left_out:
+            plan.notes.append(left_out[name])
+            plan.ignored.append(name)
             continue
         spec = mapping.role(name) if mapping else None
         if spec:
@@ -516,7 +540,7 @@ def _plan_columns(source: Source, sample: RawChunk, year: int, bank: QuestionBan
                 plan.breakdowns.append(col)
             else:
                 plan.ignored.append(name)
-    if len(plan.questions) < MIN_QUESTION_COLUMNS and not (mapping and mapping.columns):
+    if len(plan.questions) + len(plan.options) < MIN_QUESTION_COLUMNS and not (mapping and mapping.columns):
         raise ReadError(source.path, f"fewer than {MIN_QUESTION_COLUMNS} columns match {year} survey questions by code or wording")
     return plan
 
@@ -607,6 +631,8 @@ def _decode_into(source: Source, acc: _Accumulator, part: RawChunk, plan: Column
         if decoded.unmatched_text:
             unmatched.setdefault((year, str(col)), Counter()).update(decoded.unmatched_text)
         decoded_columns[col] = decoded.codes
+    for item_id, columns in plan.options.items():
+        decoded_columns[("options", item_id)] = _fold_options(source, part, item_id, columns, year, bank, counts, unmatched)
     for col, lid in plan.local.items():
         decoded = decode_answers(part.array(col), set(range(0, 11)), bank.missing_codes, local_scales.get(lid) or {})
         decoded_columns[col] = decoded.codes
@@ -625,6 +651,55 @@ def _decode_into(source: Source, acc: _Accumulator, part: RawChunk, plan: Column
     if plan.weight:
         acc.add(plan.weight, pd.to_numeric(part[plan.weight], errors="coerce").astype(float))
     acc.n += len(part)
+
+
+_TICKED = {"1", "yes", "y", "x", "ticked", "selected", "checked", "true"}
+_NOT_TICKED = {"0", "no", "n", "not ticked", "not selected", "unchecked", "false"}
+
+
+def _fold_options(source: Source, part: RawChunk, item_id: str, columns: dict[str, int], year: int,
+                  bank: QuestionBank, counts: dict, unmatched: dict) -> pd.Series:
+    """One answer code per respondent from one column per answer option (ticked: 1, yes, x, the option's
+    code or its label); none ticked is no answer; two ticked of a single-answer question is refused."""
+    scale = bank.item(item_id).scale(year)
+    chosen = np.zeros(len(part), dtype=np.int8)
+    ticks = np.zeros(len(part), dtype=np.int16)
+    ticked_in: dict[str, np.ndarray] = {}
+    for col, answer in columns.items():
+        odd_numbers, odd_text = Counter(), Counter()
+        ticked_in[col] = _ticked(part.array(col), answer, scale.label(answer) or "", bank, odd_numbers, odd_text)
+        ticks += ticked_in[col]
+        chosen[ticked_in[col]] = answer
+        if odd_numbers:
+            counts.setdefault((year, col), Counter()).update(odd_numbers)
+        if odd_text:
+            unmatched.setdefault((year, col), Counter()).update(odd_text)
+    if (ticks > 1).any():
+        first = int(np.flatnonzero(ticks > 1)[0])
+        both = [col for col, ticked in ticked_in.items() if ticked[first]]
+        code = bank.item(item_id).code(year)
+        raise ReadError(source.path, f"{int((ticks > 1).sum())} respondent(s) tick more than one answer to {code}, which "
+                        f"takes a single answer (for example columns '{both[0]}' and '{both[1]}' on one row), so it is "
+                        "not clear which they gave; correct the file, or leave those columns out with a column mapping")
+    return pd.Series(pd.arrays.IntegerArray(chosen, ticks == 0))
+
+
+def _ticked(values: np.ndarray, answer: int, label: str, bank: QuestionBank, odd_numbers: Counter,
+            odd_text: Counter) -> np.ndarray:
+    """Which cells of an option column tick it; other values than tick marks and blanks are counted."""
+    numbers, is_text = to_floats(values)
+    ticked = (numbers == 1) | (numbers == answer)
+    odd = ~np.isnan(numbers) & ~ticked & (numbers != 0) & ~np.isin(numbers, list(bank.missing_codes))
+    if odd.any():
+        odd_numbers.update(Counter(numbers[odd].tolist()))
+    if is_text.any():
+        positions = np.flatnonzero(is_text)
+        texts = [_fold(str(v)) for v in np.asarray(values, dtype=object)[positions]]
+        mark = np.array([t in _TICKED or t == _fold(label) for t in texts], dtype=bool)
+        ticked[positions[mark]] = True
+        odd_text.update(str(v).strip() for v, t, m in zip(np.asarray(values, dtype=object)[positions], texts, mark)
+                        if not m and t not in _NOT_TICKED and t not in _MISSING_TEXT)
+    return ticked
 
 
 def _group_labels(values: pd.Series) -> pd.Series:
