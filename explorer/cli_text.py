@@ -27,23 +27,23 @@ def _missing(value) -> bool:
 
 
 def _fmt_value(value, unit: str) -> str:
-    """A figure as people read it: 71.2%, 6.9/10, +0.45 (an association), 3.73 (a mean code)."""
+    """A figure as people read it: 71.2%, 6.91/10, +0.45 (an association), 3.73 (a mean code)."""
     if _missing(value):
         return "-"
     if unit == "%":
         return f"{value:.1f}%"
     if unit == "score":
-        return f"{value:.1f}/10"
+        return f"{value:.2f}/10"  # as the window shows it: a change of 0.04 must be visible
     if unit == "rho":
         return f"{value:+.2f}"
     return f"{value:.2f}"
 
 
 def _fmt_difference(value, unit: str, significant) -> str:
-    """A change or difference: "+2.4 pts" for %, "+0.1" for scores (never "-0.0"), " *" if significant."""
+    """A change or difference: "+2.4 pts" for %, "+0.12" for scores (never "-0.0"), " *" if significant."""
     if _missing(value):
         return "-"
-    digits = 1 if unit in ("%", "score") else 2
+    digits = 1 if unit == "%" else 2
     text = f"{value:+.{digits}f}"
     if float(text) == 0:
         text = f"{0:.{digits}f}"
