@@ -197,6 +197,11 @@ def _session(args: argparse.Namespace):
         raise UsageError(f"{exc.path.name} is password-protected; give its password with --password-file FILE.") from None
     except (ReadError, MappingError, ViewFileError, SpecError) as exc:
         raise UsageError(str(exc)) from None
+    if getattr(args, "password_file", None) and not session.data.details.get("encrypted"):
+        from pathlib import Path
+
+        warnings.append(f"{Path(session.data.provenance.path).name} is not password-protected: the password was not "
+                        "needed.")
     spec = None
     if getattr(args, "view", None):
         from explorer.core.viewspec import ViewSpec
@@ -304,7 +309,6 @@ def _refuse_what_would_change_nothing(args: argparse.Namespace, session, spec) -
     from explorer.core.engine.drivers import LENSES as DRIVER_LENSES
 
     catalog = session.catalog()
-    respondents = session.data.is_respondent_level
     if args.drivers and spec.lens not in DRIVER_LENSES:
         raise UsageError("--drivers ranks what moves with engagement for the trust and morale lenses; add --lens trust "
                          "or --lens morale, or leave out --drivers.")
@@ -319,6 +323,12 @@ def _refuse_what_would_change_nothing(args: argparse.Namespace, session, spec) -
     if args.comparator == "organisation" and not spec.breakdown:
         raise UsageError("--comparator organisation sets each group beside the whole organisation; add --by COLUMN to "
                          "have groups to compare.")
+    _refuse_data_options(args, session)
+
+
+def _refuse_data_options(args: argparse.Namespace, session) -> None:
+    """--weighted and --organisation where this data would ignore them (summary and export alike)."""
+    respondents = session.data.is_respondent_level
     if args.weighted and not respondents:
         raise UsageError("Published figures are shown as the file gives them (weighted where it says so); leave out "
                          "--weighted.")
@@ -328,7 +338,7 @@ def _refuse_what_would_change_nothing(args: argparse.Namespace, session, spec) -
         if session.benchmark is None:
             raise UsageError("--organisation chooses whose benchmarking group to compare with in a benchmark workbook; "
                              "add --benchmark WORKBOOK, or leave it out (this file is one organisation's).")
-        _check_organisation(args.organisation, catalog.organisations)
+        _check_organisation(args.organisation, session.catalog().organisations)
 
 
 def _check_organisation(wanted: str, organisations: list[dict]) -> None:
@@ -437,6 +447,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                                                organisation=args.organisation or spec.organisation))
         else:
             session, spec, warnings = _view(args, "export", ["positive", "score"])
+            _refuse_data_options(args, session)
             options = PackOptions(lenses=(args.lens,) if args.lens else LENSES)
         options = dataclasses.replace(options, breakdowns=options.breakdowns and not args.no_breakdowns,
                                       **{k: v for k, v in (("marking", args.marking), ("title", args.title),

@@ -38,7 +38,7 @@ OPTION_TESTS = {
     "benchmark": "test_benchmark_adds_the_benchmark_column",
     "organisation": "test_organisation_picks_the_benchmarking_group_or_is_refused",
     "mapping": "test_mapping_and_password_file_are_refused_where_they_cannot_apply",
-    "password_file": "test_mapping_and_password_file_are_refused_where_they_cannot_apply",
+    "password_file": "test_a_password_for_a_file_that_has_none_is_said_and_export_refuses_what_it_would_ignore",
     "view": "test_save_view_and_view_replay_the_same_table",
     "save_view": "test_save_view_and_view_replay_the_same_table",
     "json": "test_json_prints_the_results_rows",
@@ -395,3 +395,21 @@ def test_json_prints_the_results_rows(run, demo):
     want = demo.compute(ViewSpec(lens="trust"))
     assert code == 0 and len(rows) == len(want.table)
     assert rows[0]["value"] == pytest.approx(want.table["value"].iloc[0])
+
+
+def test_a_password_for_a_file_that_has_none_is_said_and_export_refuses_what_it_would_ignore(run, tmp_path, capsys):
+    from tests.test_published_tables import org_table
+
+    path = tmp_path / "orgs.csv"
+    org_table(path, years=(2023, 2024), n_orgs=6)
+    secret = tmp_path / "p.txt"
+    secret.write_text("hunter2", encoding="utf-8")
+    code, out, err = run("--lens", "bullying", "--organisation", "R01", "--password-file", str(secret), data=(str(path),))
+    assert code == 0 and "orgs.csv is not password-protected: the password was not needed." in err
+    code, _, err = run("--lens", "bullying", "--organisation", "R01", data=(str(path),))
+    assert code == 0 and "password" not in err
+    # export takes the same data options as summary, and refuses the same silent ones
+    assert cli.main(["export", str(path), "--organisation", "R01", "--weighted", "-o", str(tmp_path / "p.xlsx")]) == 2
+    assert "leave out --weighted" in capsys.readouterr().err and not (tmp_path / "p.xlsx").exists()
+    assert cli.main(["export", "--demo", "--organisation", "XNH", "-o", str(tmp_path / "q.xlsx")]) == 2
+    assert "add --benchmark WORKBOOK" in capsys.readouterr().err and not (tmp_path / "q.xlsx").exists()
