@@ -87,39 +87,28 @@ class Chart(pg.PlotWidget):
         self.setMinimumHeight(180)
 
     def draw_when_seen(self, draw) -> None:
-        """Run ``draw()`` now if any of the chart is on screen, else when it is first painted (scrolled
-        to, its tab or card shown) or its figures, table or image are asked for: a chart below the fold
-        costs nothing at a click (drawing one was a fifth of a redraw)."""
+        """Run ``draw(sync=...)`` now if any of the chart is on screen, else when it is first painted
+        (scrolled to, its tab or card shown: ``sync=False``, it may ask for its figures in the
+        background) or its figures, table or image are asked for (``sync=True``: they are needed now).
+        A chart below the fold costs nothing at a click (drawing one was a fifth of a redraw)."""
         self._pending = None
-        if self.on_screen():
-            draw()
+        if on_screen(self):
+            draw(sync=False)
         else:
             self._pending = draw
 
     def on_screen(self) -> bool:
-        """Is any of the chart inside its window and every scroll area around it? (Qt's visibleRegion
-        is empty on some platforms, offscreen among them.)"""
-        if not self.isVisible():
-            return False
-        rect = QRect(QPoint(0, 0), self.size())
-        widget = self
-        while widget.parentWidget() is not None:
-            rect = rect.translated(widget.pos())
-            widget = widget.parentWidget()
-            rect = rect.intersected(QRect(QPoint(0, 0), widget.size()))
-            if rect.isEmpty():
-                return False
-        return True
+        return on_screen(self)
 
-    def flush(self) -> None:
+    def flush(self, sync: bool = True) -> None:
         """Draw what :meth:`draw_when_seen` left for later, now."""
         pending, self._pending = self._pending, None
         if pending is not None:
-            pending()
+            pending(sync=sync)
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if self._pending is not None:
-            self.flush()
+            self.flush(sync=False)
         super().paintEvent(event)
 
     @property
@@ -250,6 +239,21 @@ class Chart(pg.PlotWidget):
         label.setPos(x, y)
         if not label.isVisible():
             label.setVisible(True)
+
+
+def on_screen(widget) -> bool:
+    """Is any of ``widget`` inside its window and every scroll area around it? (Qt's visibleRegion is
+    empty on some platforms, offscreen among them.)"""
+    if not widget.isVisible():
+        return False
+    rect = QRect(QPoint(0, 0), widget.size())
+    while widget.parentWidget() is not None:
+        rect = rect.translated(widget.pos())
+        widget = widget.parentWidget()
+        rect = rect.intersected(QRect(QPoint(0, 0), widget.size()))
+        if rect.isEmpty():
+            return False
+    return True
 
 
 TIP_COLUMNS = ("group", "year", "value", "n", "suppressed", "suppression_reason", "weighted", "significant_vs_rest",

@@ -23,6 +23,7 @@ from explorer.core.surveydata import SurveyData
 from explorer.core.viewspec import SpecError
 from explorer import figures as F
 from explorer import palette as P
+from explorer.ui.charts import on_screen
 from explorer.ui.compute import Computer
 from explorer.ui.filterpanel import FilterPanel
 from explorer.ui.pages import LENS_TITLES, LensPage, OverviewPage
@@ -248,6 +249,9 @@ class MainWindow(QMainWindow):
         self.questions = QuestionsPage(self.tabs)
         self.questions.measure_changed.connect(lambda _: self.refresh(immediate=True))
         self.tabs.addTab(self.questions, "&Questions")
+        for measure_page in (*self.lens_pages.values(), self.questions):
+            measure_page.view.fetch_answers = self.fetch_answers
+        self._answers_asked = False
         self.organisations = OrganisationsPage(self.tabs)
         self.tabs.addTab(self.organisations, "Or&ganisations")
         self.tabs.currentChanged.connect(lambda _: self.refresh(immediate=True))
@@ -599,7 +603,29 @@ class MainWindow(QMainWindow):
         page = self.tabs.currentWidget()
         return page.lens if isinstance(page, LensPage) else None
 
-    def jobs(self) -> dict:
+    def _answers_wanted(self, page) -> bool:
+        """Work out the answer shares with the click only when their card is on screen (or was asked for)."""
+        view = getattr(page, "view", None)
+        return view is None or self._answers_asked or on_screen(view.answers)
+
+    def fetch_answers(self, sync: bool):
+        """The answers card of the current page wants its figures: now (its table or image is wanted)
+        or in the background (it has been scrolled to)."""
+        if self.session is None:
+            return None
+        if not sync:
+            self._answers_asked = True
+            self.refresh(immediate=True)
+            return None
+        spec = self.jobs(with_options=True).get("options")
+        if spec is None:
+            return None
+        options = self.session.compute(spec)
+        if self.shown and "main" in self.shown:
+            self.shown = {**self.shown, "options": options}  # later redraws (another year) use them
+        return options
+
+    def jobs(self, with_options: bool = False) -> dict:
         """The views the current page draws (all years: trends need them)."""
         spec = self.session.spec.with_(years=(), statistics=("positive", "score"))
         page = self.tabs.currentWidget()
@@ -627,7 +653,9 @@ class MainWindow(QMainWindow):
             same = F.answer_measures(self.catalog, self.session.bank, page.lens, page.measure, year)
             if same:
                 options = options.with_(lens=None, measures=same)
-        jobs = {"main": main, "options": options}
+        jobs = {"main": main}
+        if with_options or self._answers_wanted(page):  # off screen: worked out when scrolled to
+            jobs["options"] = options
         if isinstance(page, LensPage) and page.wants_drivers():
             jobs["drivers"] = main.with_(breakdown=(), statistics=("drivers",), comparator="none", years=one_year)
         return jobs
@@ -650,6 +678,7 @@ class MainWindow(QMainWindow):
             self._say(f"Organisations · {reason}", "")
             return
         jobs = self.jobs()
+        self._answers_asked = False
         if not jobs:
             return
         self.request = self.computer.request(jobs, immediate=immediate)

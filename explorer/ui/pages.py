@@ -103,6 +103,9 @@ class MeasureView(QWidget):
         for card in (self.trend, self.breakdown, self.answers):
             column.addWidget(card)
         self.column = column
+        # set by the window: fetch_answers(sync) -> the answer shares for the current view (sync=True,
+        # worked out now) or None after asking for them in the background (sync=False)
+        self.fetch_answers = None
 
     def cards(self) -> list[ChartCard]:
         return [self.trend, self.breakdown, self.answers]
@@ -148,18 +151,50 @@ class MeasureView(QWidget):
             self.answers.set_title(f"How people answered in {year}", "")
             self.answers.set_table([], [])
         elif options is not None:
-            rows = F.answers(options, year, m)
-            labels = {**dict(F.measures_in(options)), **labels}
-            chart = self.answers.chart
-            chart.draw_when_seen(lambda: chart.draw(rows, labels))  # often below the fold at 1366x768
-            mine = len(rows) and str(rows["measure"].iloc[0]) == m
-            self.answers.set_title(f"How people answered in {year}" + (f" — {labels.get(m, m)} and questions on the "
-                                                                      "same scale" if mine else ""),
-                                   "share of each answer; unweighted counts in the table")
-            self.answers.set_table_of("answers", rows, "%", labels)
+            self._draw_answers(options, m, year, labels)
+        elif self.fetch_answers is not None:
+            self._answers_later(m, year, labels)
         else:
             self.answers.chart.show_message("Answer distributions are not available for this data.")
             self.answers.set_table([], [])
+
+    def _draw_answers(self, options: Results, m: str, year: int, labels: dict[str, str]) -> None:
+        rows = F.answers(options, year, m)
+        labels = {**dict(F.measures_in(options)), **labels}
+        chart = self.answers.chart
+        chart.draw_when_seen(lambda sync: chart.draw(rows, labels))  # often below the fold at 1366x768
+        mine = len(rows) and str(rows["measure"].iloc[0]) == m
+        self.answers.set_title(f"How people answered in {year}" + (f" — {labels.get(m, m)} and questions on the "
+                                                                  "same scale" if mine else ""),
+                               "share of each answer; unweighted counts in the table")
+        self.answers.set_table_of("answers", rows, "%", labels)
+
+    def _answers_later(self, m: str, year: int, labels: dict[str, str]) -> None:
+        """The answers were not worked out with the click (the chart was off screen): ask for them when
+        the chart is seen (in the background), or at once when its figures, table or image are wanted."""
+        chart = self.answers.chart
+
+        def when_seen(sync: bool) -> None:
+            if sync:
+                options = self.fetch_answers(True)
+                if options is not None:
+                    self._draw_answers(options, m, year, labels)
+                    chart.flush()
+            else:
+                chart.show_message("Working out how people answered…")
+                self.fetch_answers(False)
+
+        def table():
+            options = self.fetch_answers(True)
+            if options is None:
+                return [], []
+            rows = F.answers(options, year, m)
+            return F.table("answers", rows, "%", {**dict(F.measures_in(options)), **labels})
+
+        self.answers.set_title(f"How people answered in {year}", "share of each answer; unweighted counts in the table")
+        self.answers.table.fill_later(table)
+        self.answers.copy_table_button.setEnabled(True)
+        chart.draw_when_seen(when_seen)
 
 
 EQUALITY_SPLITS = (("WRES", ("ethnic",), "Workforce Race Equality Standard: compare by ethnic group"),
