@@ -16,8 +16,10 @@ Mechanism (by construction, no history):
    staff groups (combined)") until every block has at least T respondents. Every filter and every
    compare-by is evaluated on these recoded values, so every figure is about a union of blocks.
 2. **Per question** (:mod:`.measures`). For each question the partition is coarsened until every
-   block also has at least T answers (and, under the local rule, more than 3 positive and 3
-   negative answers). Each figure of that question is then a sum over whole blocks.
+   block also has, in every set of answers a figure counts in its n, none or at least T (the %
+   base, the answers on the scale, and for the answer distribution everyone who answered, Don't
+   know and Not applicable included), and under the local rule more than 3 positive and 3 negative
+   answers. Each figure of that question is then a sum over whole blocks.
 3. **Families are not combined.** A view uses columns of one family only. Figures from the two
    families can still be set side by side; :mod:`.crosscheck` certifies that no cut of the overlap
    graph weighs 1..T-1, which is exactly what combining them would need.

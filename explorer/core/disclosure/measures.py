@@ -4,7 +4,9 @@ A block of 15 respondents may hold 6 answers to "did you report it?"; shown on i
 subtraction that would be a figure on 6 answers. So for each question (and statistic base) the
 respondent-level partition is re-run with the answer counts: blocks below the threshold are pooled
 upwards as in :mod:`.partition`. The result only coarsens the respondent-level partition, so every
-question's figures stay unions of respondent-level blocks.
+question's figures stay unions of respondent-level blocks. Each count a figure uses (the % base,
+the answers on the scale, everyone who answered at all) is met on its own: five "Don't know"s in a
+group with no answer in the % base are five answers of its answer distribution.
 
 For the people family the result must also be *separable* from the organisation family's partition
 for the same question (:mod:`.crosscheck`); where a year fails, its least important people column
@@ -94,7 +96,38 @@ def leaves(family: Family) -> MeasurePartition:
 def coarsen(family: Family, weight: np.ndarray, rule: Rule, pos: np.ndarray | None = None,
             kept_columns: dict[int, int] | None = None, base: np.ndarray | None = None) -> MeasurePartition:
     """The partition of ``family``'s leaves for per-leaf counts ``weight`` (answers, or respondents),
-    made from ``base`` (per-leaf combinations it must coarsen; default the leaves themselves)."""
+    made from ``base`` (per-leaf combinations it must coarsen; default the leaves themselves).
+
+    ``weight`` may hold several counts (leaves x counts: one per base a figure of the question
+    counts — in the % positive base, on the scale, answered at all): every block then holds none or
+    at least the threshold of *each*. One count standing for all (their smallest, say) would let a
+    block with no answers in one base pass as empty while a figure counts its few answers in another
+    (five "Don't know"s shown as an answer distribution on n=5). The local rule (``pos``) goes with
+    the first count."""
+    weight = np.asarray(weight, dtype=float)
+    if weight.ndim == 1:
+        return _coarsen(family, weight, rule, pos, kept_columns, base)
+    part, ok, coarsened = None, np.ones(len(family.leaf_year), dtype=bool), False
+    for j in range(weight.shape[1]):
+        # each count coarsens the last: a union of blocks that each hold none or enough of a count
+        # (and under the local rule enough positive and negative answers) still does, so every
+        # earlier count stays met
+        step = _coarsen(family, weight[:, j], rule, pos if j == 0 else None, kept_columns,
+                        base if part is None else part.leaf_codes())
+        ok &= step.ok[step.block_of_leaf]
+        coarsened |= step.coarsened
+        part = step
+    if part is None:  # nothing counted: the base's groups as they are
+        return _coarsen(family, np.zeros(len(family.leaf_year)), rule, None, kept_columns, base)
+    block_ok = np.ones(part.size, dtype=bool)
+    np.logical_and.at(block_ok, part.block_of_leaf, ok)  # a year too small for one count shows none
+    if coarsened == part.coarsened and np.array_equal(block_ok, part.ok):
+        return part
+    return MeasurePartition(part.block_of_leaf, part.codes, part.year, block_ok, part.kept_columns, coarsened)
+
+
+def _coarsen(family: Family, weight: np.ndarray, rule: Rule, pos: np.ndarray | None,
+             kept_columns: dict[int, int] | None, base: np.ndarray | None) -> MeasurePartition:
     codes = (family.leaf_codes if base is None else base).copy()
     kept = dict(kept_columns or {})
     for year, keep in kept.items():

@@ -201,6 +201,13 @@ class Prepared:
             return {}
         return {"positive": state > 0, "mean": self.mean_parts(m)[0]}
 
+    def counted(self, m: MeasureDef) -> list[np.ndarray]:
+        """0/1 per respondent for every set of answers a figure of the question counts in its n: the
+        bases of its statistics (the % positive base first, which the local rule goes with) and,
+        for a question with an answer distribution, everyone who answered at all."""
+        units = list(self.units(m).values())
+        return units + ([self.answered(m)] if units and m.kind not in ("score", "pair") else [])
+
     def answered(self, m: MeasureDef) -> np.ndarray:
         """Per respondent: gave any answer on the question's scale (the answer distribution's base)."""
         return self._cached(("answered", m.id), lambda: self._answered(m))
@@ -216,8 +223,7 @@ class Prepared:
         """Per respondent: answered the question at all (any base of any statistic, Don't know and Not
         applicable included), so a group where this is nobody has nothing of its own to protect."""
         return self._cached(("any answer", m.id), lambda: np.logical_or.reduce(
-            list(self.units(m).values()) + ([self.answered(m)] if m.kind not in ("score", "pair") else [])
-            + [np.zeros(self.n, dtype=bool)]))
+            self.counted(m) + [np.zeros(self.n, dtype=bool)]))
 
     def leaf_sums(self, family: D.Family, m: MeasureDef, what: str) -> np.ndarray:
         """Per leaf of ``family``: a sum over its respondents. ``what``: base | pos | value | square
@@ -265,11 +271,14 @@ class Prepared:
 
     def _partition(self, name: str, m: MeasureDef, threshold: int, local: bool) -> D.MeasurePartition:
         family = self.family(name)
-        units = self.units(m)
         leaf = family.leaf_of
         size = len(family.leaf_year)
-        counts = [np.bincount(leaf, weights=u.astype(float), minlength=size) for u in units.values()]
-        weight = np.minimum.reduce(counts) if counts else np.zeros(size)
+        checked = self.counted(m)
+        # one count per base a figure uses, each to be met on its own (D.coarsen): the answer
+        # distribution counts Don't know and Not applicable too, so a group with no answer in the %
+        # base but a few outside it is a small group like any other
+        counts = [np.bincount(leaf, weights=u.astype(float), minlength=size) for u in checked]
+        weight = np.column_stack(counts) if counts else np.zeros(size)
         pos = None
         if local and m.kind != "score" and self.state(m) is not None:
             pos = np.bincount(leaf, weights=(self.state(m) == 2).astype(float), minlength=size)
@@ -286,7 +295,6 @@ class Prepared:
             return D.coarsen(family, weight, rule, pos, base=base)
         org = self.family(D.ORGANISATION)
         org_block = self.partition(D.ORGANISATION, m, threshold, local).block_of_leaf[org.leaf_of]
-        checked = list(units.values()) + ([self.answered(m)] if m.kind not in ("score", "pair") else [])
         return D.separated(family, org_block, checked, weight, rule, pos, base=base)
 
     # ----------------------------------------------------------------------- weights
