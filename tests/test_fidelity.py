@@ -4,6 +4,8 @@
     would be), not withheld for the whole organisation.
 (b) A group where nobody answered a question says "no answers", in no other words, and a group
     withheld for another reason is not told it has no answers.
+(c) A group with no answers inside a question's % base but a few outside it (Don't know, Not
+    applicable) is protected like any small group: its answer distribution was shown on those few.
 Each with an attacker's check that no group of 1-10 can be worked out from what is shown.
 """
 
@@ -11,8 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from explorer.core import disclosure as D
+from explorer.core.disclosure import families as F
 from explorer.core.engine import Prepared, compute
 from explorer.core.questionbank import load_bank
 from explorer.core.scoring import respondent_scores
@@ -148,3 +152,136 @@ def test_saying_no_answers_opens_no_hole():
     flags = {"violence_reported": A.base_flags(data, BANK, "violence_reported")}
     found, checked = _attack(data, ("violence_reported",), flags, [(), ("Directorate",), ("Staff group",), BY])
     assert checked > 20 and not found
+
+
+# ------------------------------------------------------------- (c) answers outside the % base
+REPORTED = "harassment_reported"  # q14d: Don't know (4) and Not applicable (9) leave the % base
+VIEWS = [(), ("Directorate",), ("Staff group",), BY]
+
+
+def _few_answers_outside_the_base(where: str, seed: int = 11) -> pd.DataFrame:
+    """Research and Innovation: ``"directorate"`` — 30 people, five answered q14d, each Don't know or
+    Not applicable, the rest left it blank; ``"cell"`` — its 25 nurses answered on the scale, its 15
+    doctors four times, all Don't know. Those few answers were shown as an answer distribution."""
+    frame = _survey({"Medicine": 150, "Surgery": 120, "Corporate": 60, "Research and Innovation": 40 if where == "cell" else 30},
+                    seed=seed)
+    rng = np.random.default_rng(seed + 1)  # not _survey's draws again (they chose the staff groups)
+    codes = np.where(rng.random(len(frame)) < 0.7, rng.choice([1, 2, 3, 4, 9], size=len(frame)), np.nan)
+    for _, rows in frame.groupby("Directorate").groups.items():  # no directorate lent to protect another
+        frame.loc[rows, "Staff group"] = np.resize(["Nursing", "Nursing", "Admin", "Medical"], len(rows))
+    research = np.flatnonzero((frame["Directorate"] == "Research and Innovation").to_numpy())
+    codes[research] = np.nan
+    if where == "directorate":
+        codes[research[:5]] = [4, 9, 4, 4, 9]
+    else:
+        frame.loc[research, "Staff group"] = ["Nursing"] * 25 + ["Medical"] * 15
+        codes[research[:25]] = rng.choice([1, 2, 3], size=25)
+        codes[research[25:29]] = 4
+    frame[REPORTED] = pd.array(pd.Series(codes).astype("Int8"))
+    return frame
+
+
+def _answered(data: SurveyData, measure: str) -> np.ndarray:
+    """The attacker's recount of who gave any answer on the question's scale (its distribution's base)."""
+    frame = data.respondents
+    year = frame["year"].to_numpy()
+    codes = frame[measure].to_numpy(dtype=float, na_value=np.nan)
+    out = np.zeros(len(frame), dtype=bool)
+    for y in np.unique(year):
+        rows = year == y
+        out[rows] = np.isin(codes[rows], BANK.item(measure).scale(int(y)).codes)
+    return out
+
+
+def _record_options(ledger: A.Ledger, data: SurveyData, results, answered: dict[str, np.ndarray]) -> None:
+    """Add a Results' shown answer distributions to the ledger: each row's n and share are checked
+    against a recount of its members' answers (Don't know and Not applicable counted), and its figure
+    is the set of finest cells those answers come from, kept apart from the % base's (other answers)."""
+    frame, table, members = data.respondents, results.table, results.extra["members"]
+    year = frame["year"].to_numpy()
+    for i, row in enumerate(table.itertuples(index=False)):
+        if row.suppressed or row.statistic != "options" or members[i] is None:
+            continue
+        who = members[i][answered[row.measure][members[i]]]
+        assert len(who) == row.n, (row.year, row.group, len(who), row.n)
+        code = next(o.code for o in BANK.item(row.measure).scale(int(row.year)).options if o.label == row.option)
+        chose = (frame[row.measure].to_numpy(dtype=float, na_value=np.nan)[who] == code).sum()
+        assert abs(100.0 * chose / len(who) - row.value) < 1e-6, (row.group, row.option)
+        key = (int(row.year), f"{row.measure} options")
+        if key not in ledger.weights:
+            ledger.weights[key] = np.bincount(ledger.cells[(year == row.year) & answered[row.measure]],
+                                              minlength=ledger.size)
+        mine = np.bincount(ledger.cells[who], minlength=ledger.size)
+        assert not ((mine > 0) & (mine != ledger.weights[key])).any(), f"a distribution splits a cell: {row.group}"
+        ledger.figures.setdefault(key, set()).add(np.packbits(mine > 0).tobytes())
+        ledger.checked += 1
+
+
+def _attack_every_statistic(data: SurveyData, prep: Prepared | None = None) -> tuple[dict, int]:
+    """% positive, mean and answer distribution of q14d in every view: the attacker's small groups."""
+    prep = prep or Prepared(data, BANK)
+    ledger = A.Ledger(A.finest_cells(data, list(BY)), 11)
+    flags = {REPORTED: A.base_flags(data, BANK, REPORTED)}
+    answered = {REPORTED: _answered(data, REPORTED)}
+    for by in VIEWS:
+        r = compute(data, ViewSpec(measures=(REPORTED,), breakdown=by, statistics=("positive", "options", "mean")),
+                    BANK, prepared=prep, audit=True)
+        A.record(ledger, data, BANK, r, flags)
+        _record_options(ledger, data, r, answered)
+    return A.leaks(ledger), ledger.checked
+
+
+@pytest.mark.parametrize("where", ["directorate", "cell"])
+def test_a_few_answers_outside_the_base_are_not_shown_as_a_distribution(where):
+    """Every figure shown rests on at least 11 answers counted in its own n (the distribution's n
+    counts Don't know and Not applicable): Research and Innovation's five (or its doctors' four)
+    answers were shown as 60% Don't know, 40% Not applicable on n=5. The group is now combined like
+    any small one, and its rows say so, not that it gave no answers."""
+    data = _data(_few_answers_outside_the_base(where))
+    answered = _answered(data, REPORTED)
+    group = "Research and Innovation" if where == "directorate" else "Research and Innovation / Medical"
+    for by in VIEWS:
+        r = compute(data, ViewSpec(measures=(REPORTED,), breakdown=by, statistics=("positive", "options", "mean")),
+                    BANK, audit=True)
+        t, members = r.table, r.extra["members"]
+        shown = ~t["suppressed"].to_numpy()
+        assert shown.sum() >= 8 and (t.loc[shown, "n"] >= 11).all(), t.loc[shown & (t["n"] < 11), ["group", "n"]]
+        for i in np.flatnonzero(shown & (t["statistic"] == "options").to_numpy()):
+            assert answered[members[i]].sum() == t.iloc[i]["n"]  # the n is every answer the shares count
+        if by == (("Directorate",) if where == "directorate" else BY):
+            mine = t[t["group"] == group]
+            assert len(mine) and mine["suppressed"].all() and set(mine["statistic"]) == {"positive", "options", "mean"}
+            assert not mine["suppression_reason"].str.startswith("no answers").any()
+            assert (mine["suppression_reason"].str.contains("pooled with a smaller group to protect it")).all()
+
+
+@pytest.mark.parametrize("where", ["directorate", "cell"])
+def test_a_few_answers_outside_the_base_cannot_be_worked_out(where):
+    found, checked = _attack_every_statistic(_data(_few_answers_outside_the_base(where, seed=12)))
+    assert checked > 40 and not found, {k: [int(v.sum()) for v in vs] for k, vs in found.items()}
+
+
+def test_the_attacker_catches_groups_pooled_on_the_percent_base_only(monkeypatch):
+    """The control for the test above: partitions that count only the answers inside the % base (as
+    before the fix) let the attacker work out the few Don't know / Not applicable answers."""
+    monkeypatch.setattr(Prepared, "counted", lambda self, m: list(self.units(m).values()))
+    found, _ = _attack_every_statistic(_data(_few_answers_outside_the_base("cell", seed=12)))
+    assert any(key[1].endswith("options") for key in found)
+
+
+def test_every_count_of_a_question_is_met_on_its_own():
+    """D.coarsen with several per-leaf counts (in the % base, answered at all): every block holds
+    none or at least the threshold of each, and a year too small in one of them shows nothing."""
+    data = _data(_few_answers_outside_the_base("cell", seed=13))
+    family = F.build(D.ORGANISATION, data.respondents, list(BY), 11)
+    size = len(family.leaf_year)
+    base = np.bincount(family.leaf_of, weights=A.base_flags(data, BANK, REPORTED)[0], minlength=size)
+    anyone = np.bincount(family.leaf_of, weights=_answered(data, REPORTED), minlength=size)
+    assert (((base == 0) & (anyone > 0)) | ((anyone > 0) & (anyone < 11))).any()  # a leaf to protect
+    part = D.coarsen(family, np.column_stack([base, anyone]), D.rule(11))
+    for count in (base, anyone):
+        per_block = np.bincount(part.block_of_leaf, weights=count, minlength=part.size)
+        assert ((per_block == 0) | (per_block >= 11)).all(), per_block
+    assert part.ok.all() and part.coarsened
+    tiny = np.where(np.arange(size) == int(np.argmax(base)), 5.0, 0.0)  # five answers in the whole year
+    assert not D.coarsen(family, np.column_stack([tiny, anyone]), D.rule(11)).ok.any()
