@@ -429,7 +429,7 @@ def test_review_refusals_leave_nothing_behind(tmp_path, capsys):
     workbook = str(demo_files()["benchmark_xlsx"])  # published figures: no groups to compare by
     assert main(["export", workbook, "--organisation", "Aldermarsh Hospitals NHS Trust", "--by", "Directorate",
                  "-o", str(keep)]) == 2
-    assert "cannot be compared by Directorate" in capsys.readouterr().err and keep.read_bytes() == b"old pack"
+    assert "no column 'Directorate' to compare by" in capsys.readouterr().err and keep.read_bytes() == b"old pack"
     fresh = tmp_path / "fresh.xlsx"
     assert main(["export", "--demo", "--lens", "trust", "-o", str(fresh)]) == 0
     mask = os.umask(0)

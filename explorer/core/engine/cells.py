@@ -11,6 +11,7 @@ import numpy as np
 
 from explorer.core import disclosure as D
 from explorer.core.disclosure.families import BlockIndex
+from explorer.core.engine.groupkeys import _attach_audit, _decode, _group_sums, _key_of, _labels
 from explorer.core.engine.measures import MeasureDef
 from explorer.core.engine.prepared import Prepared
 from explorer.core.filters import Filter, FilterError
@@ -273,26 +274,6 @@ def concatenate(chunks: list[dict], columns: tuple[str, ...]) -> dict[str, np.nd
     return out
 
 
-def _attach_audit(prep, family, part, chunks: list[dict], blocks: list[np.ndarray], statistic: str) -> None:
-    """Audit mode: each row's respondents (all of them in the row's blocks), for tests that check
-    every figure from outside the engine."""
-    of = part.block_of_leaf[family.leaf_of]
-    by_block = np.argsort(of, kind="stable")
-    starts = np.searchsorted(of[by_block], np.arange(part.size + 1))
-    members = [np.sort(np.concatenate([by_block[starts[x]: starts[x + 1]] for x in b])) if len(b) else b for b in blocks]
-    at = 0
-    for chunk in chunks:
-        count = len(chunk["year"])
-        if statistic == "options":  # one row per option: repeat each group's members
-            per = count // max(1, len({*zip(chunk["year"].tolist(), chunk["group"].tolist())}))
-            rows = [members[at + i // per] for i in range(count)]
-            at += count // per
-        else:
-            rows = members[at: at + count]
-            at += count
-        chunk["audit"] = np.array(rows + [None], dtype=object)[:-1]
-
-
 def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, view, silent=None) -> list[dict]:
     """Rows from summed counts: totals (``g_key`` None) or groups, one per entry of ``yi`` (``silent``:
     per group, nobody in it answered the question at all)."""
@@ -332,25 +313,6 @@ def _rows(prep, m, statistic, years, yi, sums, too_small, g_key, rest, index, vi
     return out
 
 
-def _labels(codes: np.ndarray, breakdown: tuple[str, ...], index: BlockIndex) -> dict[str, np.ndarray]:
-    names1 = np.array(index.names[breakdown[0]], dtype=object)
-    g1 = names1[codes[:, 0]]
-    pooled1 = codes[:, 0] == len(names1) - 1
-    if len(breakdown) > 1:
-        names2 = np.array(index.names[breakdown[1]], dtype=object)
-        g2 = names2[codes[:, 1]]
-        pooled2 = codes[:, 1] == len(names2) - 1
-        joined = np.array([f"{a} / {b}" for a, b in zip(g1.tolist(), g2.tolist())], dtype=object)
-        group = np.where(pooled1 & pooled2, g1, joined)
-        second = codes[:, 1]
-    else:
-        g2 = np.full(len(codes), "", dtype=object)
-        pooled2 = np.zeros(len(codes), dtype=bool)
-        group, second = g1, np.full(len(codes), -1)
-    return {"group": group, "group_1": g1, "group_2": g2, "_g1": codes[:, 0], "_g2": second,
-            "_total": np.zeros(len(codes), dtype=bool), "_pooled": pooled1 | pooled2}
-
-
 def _withhold(chunk: dict, too_small: np.ndarray, pool: str = "", silent: np.ndarray | None = None) -> dict:
     """Withhold rows of a year too small to show, and rows without answers: a group's in the words
     of a group with too few or combined to protect one (``pool``: where its answers are counted), so
@@ -363,24 +325,6 @@ def _withhold(chunk: dict, too_small: np.ndarray, pool: str = "", silent: np.nda
     chunk["suppression_reason"] = reason.astype(object)
     chunk["suppressed"] = reason != ""
     return chunk
-
-
-def _group_sums(values: np.ndarray, inverse: np.ndarray, size: int) -> np.ndarray:
-    """Sums of ``values`` (rows) per group id in ``inverse``, for ``size`` groups."""
-    if values.ndim == 1:
-        return np.bincount(inverse, weights=values, minlength=size)
-    out = np.zeros((size, values.shape[1]))
-    np.add.at(out, inverse, values)
-    return out
-
-
-def _decode(keys: np.ndarray, breakdown: tuple[str, ...], index: BlockIndex) -> np.ndarray:
-    """Group keys back to category codes, one column per compare-by column."""
-    keys = np.asarray(keys, dtype=np.int64)
-    out = np.zeros((len(keys), len(breakdown)), dtype=np.int64)
-    for j in range(len(breakdown) - 1, -1, -1):
-        keys, out[:, j] = np.divmod(keys, len(index.names[breakdown[j]]) + 1)
-    return out
 
 
 def _silent_rows(ctx: Context, m: MeasureDef, part, chosen, inverse, size, index, years, g_year, g_key, silent) -> np.ndarray:
@@ -397,14 +341,6 @@ def _silent_rows(ctx: Context, m: MeasureDef, part, chosen, inverse, size, index
     for i, (y, k) in enumerate(zip(g_year.tolist(), g_key.tolist())):
         out[i] = k in silent.get(years[y], ()) if k in own[years[y]] else bool(empty[i])
     return out
-
-
-def _key_of(codes: tuple, breakdown: tuple[str, ...], index: BlockIndex) -> int:
-    """The compare-by key (:meth:`Context.key`) of a group given by its category codes."""
-    key = 0
-    for code, column in zip(codes, breakdown):
-        key = key * (len(index.names[column]) + 1) + int(code)
-    return key
 
 
 def _missing(ctx: Context, part, index: BlockIndex, years: list[int], found: set,
