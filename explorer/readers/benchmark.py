@@ -165,7 +165,7 @@ def _sheet_to_long(rows: list[list], sheet: str, bank: QuestionBank, code_to_ite
             value_cols.append((m.group("var"), int(m.group("year")), j))
     n_orgs, n_vals = grid.shape[0], len(value_cols)
     raw = grid[:, [j for _v, _y, j in value_cols]] if n_vals else np.empty((n_orgs, 0), dtype=object)
-    values, reasons = _numbers(raw)
+    values, reasons, signed = _parse_cells(raw)
     n_idx = [n_cols.get((v, y)) for v, y, _j in value_cols]
     n_raw = np.column_stack([grid[:, j] if j is not None else np.full(n_orgs, "", dtype=object) for j in n_idx]) if n_vals else raw
     n_values, _ = _numbers(n_raw)
@@ -174,7 +174,9 @@ def _sheet_to_long(rows: list[list], sheet: str, bank: QuestionBank, code_to_ite
     measures, units, breakdowns, groups, scales, labels = [], [], [], [], [], []
     for k, (var, year, _j) in enumerate(value_cols):
         measure, unit, breakdown, group, scale = _measure_for(var, bank, code_to_item, notes)
-        if scale is None:  # own variable: proportions if every value is within 0-1
+        if unit == "%" and signed[:, k].any():  # written with % signs ("34.5%"): already percentages
+            scale = 1.0
+        elif scale is None:  # own variable: proportions if every value is within 0-1
             column = values[:, k]
             scale = 100.0 if np.nanmax(np.append(column, 0)) <= 1.0 else 1.0
         elif unit == "%" and np.nanmax(np.append(values[:, k], 0)) > 1.5:
@@ -221,10 +223,33 @@ def _sheet_to_long(rows: list[list], sheet: str, bank: QuestionBank, code_to_ite
     })
 
 
-def _numbers(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Floats from cells, NaN where blank or suppressed; and why each value is missing."""
+# A number as spreadsheets write it to text: optional sign, thousands grouped by commas ("1,234"), an
+# optional decimal part and an optional trailing % sign ("34.5%", "34.5 %"). A comma that does not group
+# thousands ("1,5") is a decimal comma this program does not guess at: such a cell stays "not a number".
+WRITTEN_NUMBER = re.compile(r"^\s*(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+)\s*(?P<pct>%?)\s*$")
+
+
+def _written_numbers(flat: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """Read the cells plain parsing left NaN that are numbers as written for people ("34.5%", "1,234").
+
+    Fills ``numbers`` in place (a % cell as that number in percent: "34.5%" is 34.5) and returns a mask of
+    the cells that carried a % sign, so a caller can tell a column written as percentages from proportions.
+    """
+    signed = np.zeros(flat.shape, dtype=bool)
+    texts = [(i, flat[i]) for i in np.flatnonzero(np.isnan(numbers)) if isinstance(flat[i], str) and flat[i]]
+    for idx, text in texts:
+        m = WRITTEN_NUMBER.match(text.replace("\u00a0", " "))
+        if m:
+            numbers[idx] = float(m.group("num").replace(",", ""))
+            signed[idx] = bool(m.group("pct"))
+    return signed
+
+
+def _parse_cells(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Floats from cells (NaN where blank or suppressed), why each value is missing, and which carried a %."""
     flat = raw.ravel()
-    numbers = pd.to_numeric(pd.Series(flat, dtype=object), errors="coerce").to_numpy(dtype=float)
+    numbers = pd.to_numeric(pd.Series(flat, dtype=object), errors="coerce").to_numpy(dtype=float).copy()
+    signed = _written_numbers(flat, numbers)
     reasons = np.full(flat.shape, "", dtype=object)
     missing = np.flatnonzero(np.isnan(numbers))
     for idx in missing:
@@ -239,4 +264,10 @@ def _numbers(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             reasons[idx] = f"not a number in the source file ('{cell_text(flat[idx])[:20]}')"
         else:
             reasons[idx] = "blank in the source file"
-    return numbers.reshape(raw.shape), reasons.reshape(raw.shape)
+    return numbers.reshape(raw.shape), reasons.reshape(raw.shape), signed.reshape(raw.shape)
+
+
+def _numbers(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Floats from cells, NaN where blank or suppressed; and why each value is missing."""
+    numbers, reasons, _signed = _parse_cells(raw)
+    return numbers, reasons

@@ -64,11 +64,26 @@ def read_table(source: Source, sheet: str, header_row: int, allow_duplicates: bo
 
 
 def to_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Floats (NaN where blank/suppressed) and the reason each missing value is missing."""
-    from explorer.readers.benchmark import _numbers
+    """Floats (NaN where blank/suppressed) and the reason each missing value is missing.
 
-    numbers, reasons = _numbers(values.to_numpy(dtype=object).reshape(-1, 1))
+    Numbers as spreadsheets write them to text are read too: "34.5%" is 34.5 (a percentage, never a
+    proportion) and "1,234" is 1234.
+    """
+    from explorer.readers.benchmark import _parse_cells
+
+    numbers, reasons, _signed = _parse_cells(values.to_numpy(dtype=object).reshape(-1, 1))
     return numbers.ravel(), reasons.ravel()
+
+
+def percent_signed(values: pd.Series) -> bool:
+    """True when the column was written as percentages: at least one of its number cells has a % sign.
+
+    ``to_numbers`` reads "34.5%" as 34.5, so such a column already holds percentages and must never be
+    taken for proportions 0-1 and multiplied by 100 (a column of "0.8%" cells is 0.8 %, not 80 %).
+    """
+    from explorer.readers.benchmark import _parse_cells
+
+    return bool(_parse_cells(values.to_numpy(dtype=object).reshape(-1, 1))[2].any())
 
 
 # ------------------------------------------------------- building long aggregate tables cheaply
