@@ -332,3 +332,40 @@ def test_a_zip_bomb_is_refused_before_anything_is_unpacked(tmp_path, monkeypatch
     monkeypatch.undo()
     monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 10_000)  # the three small workbooks together
     assert "would unpack to more than" in _refusal(official_zip(tmp_path, name="big 2024.zip"))
+
+
+def test_national_and_organisation_type_rows_are_not_counted_or_put_in_medians_of_organisations(tmp_path):
+    """The ZIP's national and organisation-type workbooks hold results for the country and for each type of
+    organisation (their own whole-file rows included): they are listed apart, never counted as
+    organisations, and a median of organisations is over the organisational workbook's trusts only."""
+    from explorer.readers.inspect import as_text, inspection
+
+    build = tmp_path / "build"
+    build.mkdir()
+    trusts = [(("RX1", "Trust One", "Acute and Acute & Community Trusts", "North", "ICS A", "Occupation Group"), 40.0),
+              (("RX2", "Trust Two", "Acute and Acute & Community Trusts", "North", "ICS A", "Occupation Group"), 50.0),
+              (("RX3", "Trust Three", "Acute and Acute & Community Trusts", "South", "ICS B", "Occupation Group"), 60.0)]
+    rows = [(ident, _answers(2024, "manager_encourages", [10.0, 10.0, 80.0 - agree, agree, 0.0], 500))
+            for ident, agree in trusts]
+    organisational = write_detailed(build / "o.xlsx", 2024, rows, _topic_sheets([BANK.item("manager_encourages")], 2024))
+    path = tmp_path / "NSS 2024 detailed spreadsheets.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.write(_org_type_workbook(build / "n.xlsx", "National", "", ""), "National results.xlsx")  # whole-country
+        zf.write(_org_type_workbook(build / "t.xlsx", "Acute and Acute & Community Trusts", "", ""),
+                 "Organisation type results.xlsx")
+        zf.write(organisational, "Organisational results.xlsx")
+    data = open_survey(path, bank=BANK)
+    levels = data.org_attributes.set_index("org_id")["Level"].to_dict()
+    assert levels == {"National": "National", "Acute and Acute & Community Trusts": "Organisation type",
+                      "RX1": "Organisation", "RX2": "Organisation", "RX3": "Organisation"}
+    report = inspection(path, data, BANK)
+    assert report["organisations"] == ["Trust One", "Trust Two", "Trust Three"]
+    assert report["other_results"] == {"National": ["National"], "Organisation type": ["Acute and Acute & Community Trusts"]}
+    assert "Organisations:   3 (" in as_text(report)
+    results = published.compute(data, ViewSpec(lens=None, measures=("manager_encourages",), breakdown=("Region",)), BANK)
+    assert results.dataset["organisation"] == "Median of 3 organisations"
+    table = results.table[results.table["statistic"] == "positive"].set_index("group")
+    assert table.loc["North", "value"] == pytest.approx(45.0) and table.loc["South", "value"] == pytest.approx(60.0)
+    whole = table.loc[[g for g in table.index if g not in ("North", "South")], "value"]
+    assert whole.tolist() == pytest.approx([50.0])  # the trusts' median, not pulled by the 78 % of the other rows
+    assert table["n"].max() == 1500  # three trusts' 500 responses added up, never the 5,120 of the other rows

@@ -36,6 +36,11 @@ YEAR = re.compile(r"(?<!\d)(20[1-4]\d)(?!\d)")
 DERIVED = "% positive worked out from the answer percentages (official definition)"
 # organisation attributes in the row-5 header: attribute -> how its header starts (ICS/STP became ICS)
 ATTRIBUTES = {"Region": ("region",), "ICS": ("ics",), "Weighting": ("weighting",)}
+# What a row's "organisation" is: an organisation, or the results of all organisations of a type or of
+# the whole country (the national and organisation-type workbooks); only organisations are counted,
+# listed and put into medians of organisations.
+LEVEL = "Level"
+ORGANISATION, ORGANISATION_TYPE, NATIONAL = "Organisation", "Organisation type", "National"
 
 
 def _is_detailed_header(row: list) -> bool:
@@ -125,16 +130,24 @@ def read_detailed(source: Source, bank: QuestionBank, progress: Progress | None 
     )
 
 
+def _levels(names: np.ndarray) -> np.ndarray:
+    """The level of each row of an organisation-type workbook: its 'Base' names a type of organisation,
+    or the whole country ("National", "England") in the national workbook."""
+    national = np.array([_fold(n) in ("national", "england", "all organisations") for n in names], dtype=bool)
+    return np.where(national, NATIONAL, ORGANISATION_TYPE).astype(object)
+
+
 def _org_attributes(parts: list[pd.DataFrame]) -> pd.DataFrame | None:
     """One row per (organisation, year): an organisation listed on every topic sheet is one row, each
-    attribute taken from the first sheet that gives it."""
+    attribute taken from the first sheet that gives it; ``Level`` says whether the row is an organisation,
+    an organisation type or the country."""
     parts = [p for p in parts if len(p.columns) > len(ORG_KEY_COLUMNS)]
     if not parts:
         return None
     table = pd.concat(parts, ignore_index=True).replace("", np.nan)
     table = table[table["org_id"].notna()]
     table = table.groupby(list(ORG_KEY_COLUMNS), sort=False, as_index=False).first()
-    names = [a for a in ATTRIBUTES if a in table.columns]
+    names = [a for a in (*ATTRIBUTES, LEVEL) if a in table.columns]
     table[names] = table[names].fillna("").astype(str)
     table["year"] = table["year"].astype(int)
     return table[[*ORG_KEY_COLUMNS, *names]].reset_index(drop=True)
@@ -169,7 +182,8 @@ def _sheet_to_long(source: Source, sheet: str, rows: list[list], year: int, bank
     # weighted unless the file says "Unweighted" or says nothing
     weighted = np.array([_fold(w) not in ("unweighted", "") for w in text(weighting_j)])
     attributes.append(pd.DataFrame({"org_id": org_id, "year": year,
-                                    **{name: text(col(*heads)) for name, heads in ATTRIBUTES.items() if col(*heads) is not None}}))
+                                    **{name: text(col(*heads)) for name, heads in ATTRIBUTES.items() if col(*heads) is not None},
+                                    LEVEL: _levels(org_id) if org_type else ORGANISATION}))
 
     parts = []
     j = first_result

@@ -22,6 +22,7 @@ def inspection(path: str | Path, data: SurveyData, bank: QuestionBank) -> dict:
         sheets = [s["name"] for s in details.get("sheets", [])] or list(data.provenance.sheets)
         breakdowns = list(data.breakdowns)
         respondents_by_year = {str(y): n for y, n in data.respondents_by_year().items()}
+        other_results = {}
         local = [{"id": q.id, "label": q.label, "years": list(q.years)} for q in data.local_questions.values()]
     else:
         table = data.aggregates
@@ -35,7 +36,11 @@ def inspection(path: str | Path, data: SurveyData, bank: QuestionBank) -> dict:
                 for measure, code in measures.itertuples(index=False)
             ]
         orgs = table[["org_id", "org_name"]].drop_duplicates("org_id")  # one per code (names change over the years)
-        organisations = [str(name) or str(org) for org, name in orgs.itertuples(index=False) if str(org) or str(name)]
+        levels = _levels(data)
+        organisations = [str(name) or str(org) for org, name in orgs.itertuples(index=False)
+                         if (str(org) or str(name)) and levels.get(str(org), "Organisation") == "Organisation"]
+        other_results = {level: [org for org, lv in levels.items() if lv == level]
+                         for level in dict.fromkeys(levels.values()) if level != "Organisation"}
         sheets = list(data.provenance.sheets)
         breakdowns = sorted({str(b) for b in table["breakdown"].unique() if str(b)})
         respondents_by_year = {}
@@ -50,6 +55,8 @@ def inspection(path: str | Path, data: SurveyData, bank: QuestionBank) -> dict:
         "skipped_sheets": details.get("skipped_sheets", []),
         "years": list(data.years),
         "organisations": organisations,
+        # results that are not an organisation's (the official ZIP's national and organisation-type rows)
+        "other_results": other_results,
         "rows": rows,
         "respondents_by_year": respondents_by_year,
         "questions_by_year": questions,
@@ -81,6 +88,10 @@ def as_text(report: dict) -> str:
     if orgs:
         shown = ", ".join(orgs[:3]) + (f" and {len(orgs) - 3} more" if len(orgs) > 3 else "")
         lines.append(f"Organisations:   {len(orgs)} ({shown})")
+    others = report.get("other_results") or {}
+    if others:
+        parts = [f"{level.lower()} results for {_some(names, ', ', shown=3)}" for level, names in others.items()]
+        lines.append("Also in it:      " + "; ".join(parts) + " (not counted as organisations)")
     if report["respondents_by_year"]:
         per_year = ", ".join(f"{y}: {n:,}" if n is not None else f"{y}: fewer than 11"
                              for y, n in report["respondents_by_year"].items())
@@ -113,6 +124,14 @@ def as_text(report: dict) -> str:
         lines.append("Warnings:")
         lines.extend(f"  - {w}" for w in report["warnings"])
     return "\n".join(lines)
+
+
+def _levels(data: SurveyData) -> dict[str, str]:
+    """Each code's level (Organisation, Organisation type, National) where the reader says it."""
+    attrs = data.org_attributes
+    if attrs is None or "Level" not in attrs.columns:
+        return {}
+    return dict(zip(attrs["org_id"].astype(str), attrs["Level"].astype(str)))
 
 
 def _some(names: list[str], sep: str, shown: int = 30) -> str:

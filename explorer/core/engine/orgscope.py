@@ -22,6 +22,9 @@ from explorer.core.surveydata import SurveyData
 from explorer.core.viewspec import SpecError, ViewSpec
 
 BENCHMARK_GROUP = "Benchmarking group"
+# a reader's org_attributes column saying what a row's "organisation" is (the official ZIP's national and
+# organisation-type rows are not organisations): only "Organisation" rows are counted and put in medians
+LEVEL, ORGANISATION_LEVEL = "Level", "Organisation"
 
 
 def attributes(data: SurveyData) -> pd.DataFrame:
@@ -49,7 +52,7 @@ def attribute_columns(data: SurveyData) -> list[str]:
     table = attributes(data)
     out = []
     for col in table.columns:
-        if col in ("org_id", "year") or pd.api.types.is_numeric_dtype(table[col]):
+        if col in ("org_id", "year", LEVEL) or pd.api.types.is_numeric_dtype(table[col]):
             continue
         values = {str(v) for v in table[col].dropna().unique() if str(v).strip()}
         if len(values) >= 2 or (col == BENCHMARK_GROUP and values):
@@ -128,6 +131,9 @@ def scope(data: SurveyData, spec: ViewSpec) -> Scope:
         raise SpecError(f"Published figures are given for one breakdown at a time: '{group_filter[0]}' cannot be "
                         f"crossed with '{by_file[0]}'.")
     orgs = attrs[["org_id", "year"]]
+    if LEVEL in attrs.columns and (attrs[LEVEL] == ORGANISATION_LEVEL).any():
+        attrs = attrs[attrs[LEVEL] == ORGANISATION_LEVEL]  # not the national or organisation-type rows
+        orgs = attrs[["org_id", "year"]]
     if attr_filter is not None:
         keep = attr_filter.to_mask(attrs)
         orgs = orgs[keep]
