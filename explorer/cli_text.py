@@ -161,6 +161,8 @@ def change_cell(rec, notes: Notes, bank, combined: tuple[str, ...]) -> str:
 # -------------------------------------------------------------------------------- the tables
 def _group_label(rec, results: Results) -> str:
     """The group a row describes; a filtered view's total says its filter, not "All staff"."""
+    if str(rec.group) == ORGANISATION_GROUP and results.dataset.get("subject"):
+        return results.dataset["subject"]  # published data: e.g. "Median organisation"
     if str(rec.group) == ORGANISATION_GROUP and results.filter_description:
         return results.filter_description
     return str(rec.group)

@@ -47,6 +47,7 @@ def org_table(path, years=(2021, 2022, 2023, 2024), n_orgs=24):
                 "Speak_up_rate": round(rng.uniform(0.55, 0.75), 3),
                 "Engagement": round(rng.uniform(6.5, 7.2), 2),
                 "Sickness_absence_rate": round(rng.uniform(0.03, 0.06), 3),
+                "Pledge_awareness_rate": round(rng.uniform(0.3, 0.6), 3),
                 "Female_rate": round(rng.uniform(0.7, 0.85), 3), "Older_rate": round(rng.uniform(0.3, 0.4), 3),
                 "Ethnic_minority_rate": round(rng.uniform(0.1, 0.4), 3), "Med_Dental_rate": round(rng.uniform(0.08, 0.15), 3),
                 "Respondents": respondents,
@@ -113,15 +114,18 @@ def test_composition_columns_are_context_not_results(table):
     context = every.dataset["organisation_context"]
     latest = frame[(frame["ODS code"] == "R05") & (frame["Year"] == 2024)].iloc[0]
     assert context["year"] == 2024 and context["Female_rate"] == pytest.approx(100 * latest["Female_rate"])
-    # a file's own measure (not in the vocabulary) stays under its own name and is listed
-    assert "Sickness_absence" in {m.id for m in session.catalog().measures}
+    # a file's own measure (not in the vocabulary) stays under its own name and is listed; a workforce
+    # statistic (sickness absence) is context, even written as a rate
+    assert "Pledge_awareness" in {m.id for m in session.catalog().measures}
+    assert "Sickness_absence" not in {m.id for m in session.catalog().measures}
+    assert context["Sickness_absence_rate"] is not None
     from explorer.readers.inspect import as_text, inspection
 
     report = inspection("x.csv", session.data, BANK)
     assert report["measures"]["Emotional_colleagues"].startswith("harassment_colleagues")
-    assert report["measures"]["Sickness_absence"] == "Sickness_absence"
+    assert report["measures"]["Pledge_awareness"] == "Pledge_awareness"
     assert "composition" in report["organisation_attributes"]["Female_rate"]
-    assert "Own measures:    Sickness_absence" in as_text(report)
+    assert "Own measures:    Pledge_awareness" in as_text(report)
 
 
 def test_organisations_are_counted_by_code_under_their_latest_name(table):
@@ -247,3 +251,121 @@ def test_the_vocabulary_leaves_the_unknown_and_the_ambiguous_alone():
     assert _check_names_are_unique(v) == []
     for entry in v.entries:  # every entry names a measure the bank has
         assert entry.measure in BANK.items or entry.measure in BANK.scores, entry.measure
+
+
+# ----------------------------------------------------------------- review findings (issue 8 review)
+def _csv(path, header: str, *rows: str):
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_rare_harm_under_one_percent_in_a_table_of_percentages_is_not_multiplied(tmp_path):
+    path = _csv(tmp_path / "pct.csv", "ODS code,Year,Organisation name,Physical_managers_rate,Physical_managers_base,"
+                "Burned_out_rate,Burned_out_base,Stress_rate,Stress_base",
+                "RA1,2023,A,0.8,900,34.5,900,41.0,900", "RA1,2024,A,0.6,950,33.0,950,40.2,950")
+    session = Session.open(path)
+    r = session.compute(session.spec.with_(lens=None, measures=("violence_managers",), organisation="RA1")).table
+    assert sorted(r["value"].round(3)) == [0.6, 0.8]
+    assert any("read as percentages" in w for w in session.data.warnings)
+    # a table written in proportions throughout is read as proportions
+    path = _csv(tmp_path / "prop.csv", "ODS code,Year,Organisation name,Physical_managers_rate,Burned_out_rate,Stress_rate",
+                "RA1,2024,A,0.008,0.345,0.41")
+    session = Session.open(path)
+    r = session.compute(session.spec.with_(lens=None, measures=("violence_managers", "burnout_burnt_out")))
+    assert sorted(r.table["value"].round(3)) == [0.8, 34.5]
+
+
+@pytest.mark.parametrize("name", [
+    "Physical violence from patients - change on last year", "Bullying colleagues lower CI", "Emotional_public_rank",
+    "Harassment from patients (2023)", "Emotional_public_BME", "Emotional_public_White",
+    "% disabled staff experiencing bullying from managers", "Female staff experiencing harassment from patients",
+    "% experiencing harassment, bullying or abuse from staff", "Harassment from managers or colleagues",
+    "Physical violence from managers or colleagues",
+])
+def test_derived_subgroup_and_combined_source_figures_are_never_tied(name):
+    assert vocabulary().measure(name, BANK, 2024, "%") is None, name
+
+
+def test_composition_and_context_words_are_whole_words():
+    v = vocabulary()
+    for name in ("Overtime", "Mental health nursing pressure", "Participation in appraisal"):
+        assert not v.is_composition(name), name
+    for name in ("Aged 51 and over", "Healthcare assistants %", "Sexual orientation LGB %"):
+        assert v.is_composition(name), name
+    for name in ("Turnover rate", "Sickness absence rate", "Headcount", "Agency spend"):
+        assert v.is_context(name) and not v.is_composition(name), name
+
+
+def test_respondent_counts_give_n_and_small_organisations_are_withheld(tmp_path):
+    path = _csv(tmp_path / "n.csv", "ODS code,Year,Organisation name,Physical_public_rate,Turnover rate,"
+                "Discrimination on grounds of ethnicity,Number of respondents",
+                "RA1,2024,Big,12.0,11.0,7.5,900", "RY0,2024,Tiny,30.0,9.0,10.0,8")
+    session = Session.open(path)
+    big = session.compute(session.spec.with_(lens=None, measures=("violence_public",), organisation="RA1")).table
+    assert big["n"].tolist() == [900] and not big["suppressed"].any()
+    tiny = session.compute(session.spec.with_(lens=None, measures=("violence_public",), organisation="RY0")).table
+    assert tiny["suppressed"].all() and tiny["value"].isna().all()  # 8 respondents: never shown
+    ids = {m.id for m in session.catalog().measures}
+    assert "Discrimination on grounds of ethnicity" in ids  # a survey result the bank cannot tie: its own name
+    assert not any("Turnover" in i for i in ids)  # a workforce statistic: context
+
+
+def test_refusals_say_what_the_column_is_and_what_to_do(table):
+    session, _ = table
+    spec = session.spec.with_(lens="bullying", organisation="R05")
+    with pytest.raises(SpecError, match="names the organisations: choose one with --organisation"):
+        session.compute(spec.with_(filter=Eq("ODS code", "R05")))
+    with pytest.raises(SpecError, match="is a number about each organisation"):
+        session.compute(spec.with_(filter=Eq("Female_rate", "80")))
+    with pytest.raises(SpecError, match="one of their columns at a time"):
+        session.compute(spec.with_(breakdown=("Region", "Benchmarking group")))
+    assert "organisation" in session.catalog().comparators  # groups of organisations to set beside ours
+    r = session.compute(spec.with_(breakdown=("Region",), comparator="organisation", years=(2024,))).table
+    groups = r[r["group"] != "All staff"]
+    assert groups["comparator_value"].notna().all()
+
+
+def test_an_organisation_is_found_by_a_former_name_and_a_part_of_its_name(table):
+    session, _ = table
+    old = session.compute(session.spec.with_(lens="bullying", organisation="Old Trust Five"))
+    assert old.dataset["organisation"] == "Trust 5"
+    with pytest.raises(SpecError, match=r"did you mean 'Trust 15'\?"):
+        session.compute(session.spec.with_(lens="bullying", organisation="trust 15 nhs"))
+
+
+def test_measures_can_be_named_by_the_files_own_name_or_a_question_code(table):
+    session, _ = table
+    r = session.compute(session.spec.with_(lens=None, measures=("Stress",), organisation="R05"))
+    assert set(r.table["measure"]) == {"health_work_stress"}
+    demo = Session.open_demo()
+    r = demo.compute(demo.spec.with_(lens=None, measures=("q14a",), years=(2025,)))
+    assert set(r.table["measure"]) == {"harassment_public"}
+
+
+def test_our_own_figures_are_not_labelled_with_the_filter_that_chose_the_comparison(table):
+    session, _ = table
+    r = session.compute(session.spec.with_(lens="bullying", organisation="R04", filter=Eq("Region", "London")))
+    assert r.filter_description == ""  # R04's figures are all of R04, not "Region is London"
+    median = session.compute(session.spec.with_(lens="bullying", filter=Eq("Region", "London")))
+    assert median.filter_description == "Region is London" and median.dataset["subject"] == "Median organisation"
+
+
+def test_a_breakdown_the_chosen_organisation_lacks_is_refused():
+    from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
+
+    rows = []
+    for org, groups in (("A1", ("Female", "Male")), ("B2", ())):
+        for group in ("", *groups):
+            rows.append({"year": 2024, "org_id": org, "org_name": org, "benchmark_group": "Acute",
+                         "breakdown": "Gender" if group else "", "group": group, "measure": "harassment_public",
+                         "code": "q14a", "label": "", "option": "", "value": 25.0, "unit": "%", "n": 400.0,
+                         "weighted": True, "vintage": "", "missing_reason": "", "sig": ""})
+    data = SurveyData(kind="detailed_spreadsheet", provenance=Provenance(path="d.xlsx", kind="detailed_spreadsheet"),
+                      aggregates=pd.DataFrame(rows)[list(AGGREGATE_COLUMNS)])
+    session = Session(data)
+    ok = session.compute(session.spec.with_(lens=None, measures=("harassment_public",), organisation="A1",
+                                            breakdown=("Gender",)))
+    assert {"Female", "Male"} <= set(ok.table["group"])
+    with pytest.raises(SpecError, match="no figures by Gender for B2"):
+        session.compute(session.spec.with_(lens=None, measures=("harassment_public",), organisation="B2",
+                                           breakdown=("Gender",)))

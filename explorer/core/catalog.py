@@ -128,7 +128,7 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
         cat.comparators = ["none"] + (["last_year"] if len(years) > 1 else []) \
             + (["benchmark"] if data.kind == "benchmark_workbook" or benchmark is not None else [])
         breakdowns = orgscope.breakdown_columns(data)
-        if breakdowns:
+        if breakdowns or orgscope.attribute_columns(data):  # groups (of staff, or of organisations) to set beside it
             cat.comparators.insert(1, "organisation")
         cat.columns = [Column(b, b, "published") for b in breakdowns]
         # organisation attributes (Region, ICS, Benchmarking group ...): each group counts organisations

@@ -63,6 +63,17 @@ def _has(words: tuple[str, ...], stem: str) -> bool:
     return any(w.startswith(stem) for w in words)
 
 
+def _any(words: tuple[str, ...], listed: tuple[str, ...]) -> bool:
+    """Any of ``words`` is one of ``listed`` (whole words; an entry ending in * is a stem)."""
+    for entry in listed:
+        if entry.endswith("*"):
+            if any(w.startswith(entry[:-1]) for w in words):
+                return True
+        elif entry in words:
+            return True
+    return False
+
+
 class Vocabulary:
     def __init__(self, raw: dict) -> None:
         self.entries = [_Entry(mid, frozenset(folded(n) for n in spec.get("names", [])),
@@ -75,7 +86,12 @@ class Vocabulary:
         self.fillers = frozenset(composition.get("fillers", []))
         count = raw.get("count", {})
         self.respondent_names = frozenset(folded(n) for n in count.get("respondents", []))
-        self.count_words = frozenset(words_of(" ".join(count.get("words", []))))
+        self.context_words = tuple(raw.get("context", {}).get("words", []))
+        guards = raw.get("guards", {})
+        self.derived = tuple(guards.get("derived", []))
+        self.subgroups = tuple(guards.get("subgroups", []))
+        # the words that name a survey topic (the first group of each entry): harassment, violence ...
+        self.topics = tuple(dict.fromkeys(w for e in self.entries if e.groups for w in e.groups[0]))
 
     # ------------------------------------------------------------------ measures
     def measure(self, name: str, bank: QuestionBank, year: int | None = None, unit: str | None = None) -> Match | None:
@@ -103,6 +119,8 @@ class Vocabulary:
             for iid, item in bank.items.items():
                 if item.kind != "demographic" and item.positive is not None and key in (folded(iid), folded(item.short)):
                     return Match("measure", iid, f"question '{item.short}'")
+        if self.guarded(name):
+            return None  # a change, a confidence limit, a rank, another year, a subgroup: never the measure itself
         for entry in self.entries:
             if key in entry.names and self._unit_fits(entry.measure, bank, want_item, want_score):
                 return Match("measure", entry.measure, f"name '{name}'", self._unit(entry.measure, bank))
@@ -140,20 +158,34 @@ class Vocabulary:
             return want_item
         return False  # a vocabulary entry for a measure the bank no longer has
 
+    def guarded(self, name: str) -> str:
+        """Why ``name`` is never tied to a measure ("" if it may be): a derived figure or a subgroup's."""
+        words = words_of(name)
+        if _any(words, self.derived):
+            return "a derived figure (a change, a limit, a rank or another year), not the measure itself"
+        if _any(words, self.subgroups):
+            return "a figure for one group of staff, not the whole organisation's"
+        return ""
+
     # ------------------------------------------------------------------ context
     def is_composition(self, name: str) -> bool:
         """Every word of the name describes the workforce (or is a filler such as "share", "of")."""
         words = words_of(name)
-        content = [w for w in words if w not in self.fillers]
-        return bool(content) and all(any(w.startswith(c) for c in self.composition) for w in content)
+        content = [w for w in words if w not in self.fillers and not w.isdigit()]  # ages: "aged 51 and over"
+        return bool(content) and all(_any((w,), self.composition) for w in content)
 
     def is_respondents(self, name: str) -> bool:
         """The column counts the organisation's respondents (a base for measures given without one)."""
         return folded(name) in self.respondent_names
 
-    def is_count(self, name: str) -> bool:
+    def is_context(self, name: str) -> bool:
+        """A number about the organisation that is not a survey result (turnover, sickness absence ...)."""
+        return _any(words_of(name), self.context_words)
+
+    def names_a_topic(self, name: str) -> bool:
+        """The name speaks of a survey topic (harassment, violence, discrimination, recommending ...)."""
         words = words_of(name)
-        return bool(words) and all(w in self.count_words or w in self.fillers for w in words)
+        return any(_has(words, t) for t in self.topics)
 
 
 @cache

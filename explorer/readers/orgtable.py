@@ -101,7 +101,7 @@ def detect(source: Source, bank: QuestionBank, mapping: ColumnMapping | None = N
         roles = _roles(names, mapping)
         if roles["org_id"] or roles["org_name"]:
             if roles["values"]:
-                return f"organisation and measure columns ({len(roles['values'])} measures) on '{sheet}'"
+                return f"organisation and rate columns ({len(roles['values'])} with a rate or base) on '{sheet}'"
             if _has_vocabulary_measure(names, roles, bank):
                 return f"organisation columns and survey measures named in the vocabulary on '{sheet}'"
     return None
@@ -150,6 +150,13 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
             weighted = np.array([_is_weighted(cell_text(v)) for v in table[plan["weighting"]]], dtype=bool)
         respondents = to_numbers(table[plan["respondents"]])[0] if plan["respondents"] else None
         parts = []
+        rescale, unsure = _proportion_columns(table, plan)
+        if rescale and unsure:
+            warnings.append(f"'{sheet}': some rates look like proportions (0-1) and some like percentages; "
+                            f"{_some(sorted(rescale))} were read as proportions, {_some(sorted(unsure))} as percentages.")
+        elif unsure:
+            warnings.append(f"'{sheet}': {_some(sorted(unsure))} hold values between 0 and 1 only; they were read as "
+                            "percentages like the file's other rates (0.8 = 0.8 %), not as proportions.")
         for measure_name, (value_col, match) in plan["measures"].items():
             values, reasons = to_numbers(table[value_col])
             base_col = roles["bases"].get(measure_name)
@@ -162,7 +169,7 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
             measure, unit, label = match.measure or measure_name, match.unit, match.label or measure_name
             if match.kind == "measure":
                 label = bank.item(measure).short if measure in bank.items else bank.score(measure).name
-            if unit == "%" and np.nanmax(np.append(values, 0)) <= 1.0:
+            if unit == "%" and value_col in rescale:
                 values = np.round(values * 100.0, 10)  # proportions as percentages, without float dust
             measures_found[measure_name] = f"{measure} ({match.how})" if match.kind != "own" else measure
             parts.append(pd.DataFrame({
@@ -180,6 +187,7 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
     if not frames:
         raise ReadError(source.path, "no sheet has an organisation column and measure columns with their bases")
     long = concat_aggregates(frames)
+    former = _former_names(long)
     long = _latest_names(long)
     attrs = pd.concat(attributes, ignore_index=True).drop_duplicates(["org_id", "year"], keep="last")
     if progress:
@@ -189,9 +197,36 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
         provenance=Provenance(path=str(source.path), kind="organisation_table", sheets=tuple(sheets)),
         aggregates=long[list(AGGREGATE_COLUMNS)],
         warnings=tuple(dict.fromkeys(warnings)),
-        details={"measures": measures_found, "organisation attributes": context},
+        details={"measures": measures_found, "organisation attributes": context, "former names": former},
         org_attributes=attrs.reset_index(drop=True),
     )
+
+
+PERCENT_NAME = re.compile(r"%|\bpct\b|\bper ?cent\b|percentage", re.IGNORECASE)
+
+
+def _proportion_columns(table: pd.DataFrame, plan: dict) -> tuple[set[str], set[str]]:
+    """The % columns written as proportions (0-1), decided for the file, not column by column: a rare
+    harm of 0.8 % in a table of percentages must not become 80 %. A column is read as proportions
+    when all its values are within 0-1, its name does not say per cent, and most of the file's rate
+    columns are within 0-1 too (a table is written one way; a few columns over 1 are percentages,
+    e.g. a response rate). Returns (columns read as proportions, columns within 0-1 read as percentages)."""
+    maxima = {}
+    for _, (col, match) in plan["measures"].items():
+        if match.unit != "%":
+            continue
+        values = to_numbers(table[col])[0]
+        finite = values[np.isfinite(values)]
+        if len(finite):
+            maxima[col] = float(np.abs(finite).max())
+    small = {c for c, m in maxima.items() if m <= 1.0 and not PERCENT_NAME.search(c)}
+    if len(small) * 2 > len(maxima):
+        return small, {c for c in maxima if c not in small and maxima[c] <= 1.0}
+    return set(), small
+
+
+def _some(names: list[str], shown: int = 4) -> str:
+    return ", ".join(f"'{n}'" for n in names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def _has_vocabulary_measure(names: list[str], roles: dict, bank: QuestionBank) -> bool:
@@ -217,9 +252,10 @@ def _plan(table: pd.DataFrame, roles: dict, bank: QuestionBank, year: int) -> di
         suffix = VALUE_SUFFIX.match(col)
         unit = "score" if suffix and col.lower().endswith("score") else ("%" if suffix else None)
         match = vocab.measure(col, bank, year, unit) or vocab.measure(measure_name, bank, year, unit)
-        if match is None and vocab.is_composition(measure_name):
+        if match is None and (vocab.is_composition(measure_name) or vocab.is_context(measure_name)):
             plan["numbers"].append(col)
-            plan["context"][col] = "workforce composition (context, not a survey result)"
+            plan["context"][col] = ("workforce composition (context, not a survey result)" if vocab.is_composition(measure_name)
+                                    else "a number about the organisation (context, not a survey result)")
             taken.add(col)
             continue
         if match is None:
@@ -248,6 +284,10 @@ def _plan(table: pd.DataFrame, roles: dict, bank: QuestionBank, year: int) -> di
         match = vocab.measure(col, bank, year, _unit_of(numbers))
         if match is not None and match.kind == "measure":
             plan["measures"][col] = (col, match)
+            continue
+        if vocab.names_a_topic(col) and not vocab.is_composition(col) and not vocab.is_context(col):
+            # a survey result the vocabulary does not tie (or must not: a change, a subgroup's): its own name
+            plan["measures"][col] = (col, _own(col, col, bank, year, _unit_of(numbers) or "%"))
             continue
         plan["numbers"].append(col)
         plan["context"][col] = ("workforce composition (context, not a survey result)" if vocab.is_composition(col)
@@ -321,6 +361,16 @@ def _latest_names(long: pd.DataFrame) -> pd.DataFrame:
     long = long.copy()
     long["org_name"] = pd.Categorical(names)
     return long
+
+
+def _former_names(long: pd.DataFrame) -> dict[str, list[str]]:
+    """Names an organisation had before its latest (found by code), so it can still be chosen by them."""
+    pairs = long[["org_id", "org_name"]].astype(str).drop_duplicates()
+    out: dict[str, list[str]] = {}
+    for org_id, name in pairs.itertuples(index=False):
+        if name and name != org_id:
+            out.setdefault(org_id, []).append(name)
+    return {k: v for k, v in out.items() if len(v) > 1}
 
 
 def _one_year(text: str) -> int | None:

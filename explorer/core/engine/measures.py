@@ -57,7 +57,11 @@ def measures_for(spec: ViewSpec, data: SurveyData, bank: QuestionBank) -> list[M
             label, kind, unit = available[mid]
             out.append(MeasureDef(mid, kind, label, spec.lens or "", False, unit))
         elif mid in spec.measures:
-            raise SpecError(f"There is no measure '{mid}' in this dataset or the question bank.")
+            found = resolve_measure(mid, data, bank, available)
+            if found is None:
+                raise SpecError(f"There is no measure '{mid}' in this dataset or the question bank.")
+            if found not in wanted:
+                out += measures_for(spec.with_(lens=None, measures=(found,)), data, bank)
     if spec.lens:
         lens = bank.lens(spec.lens)
         have = {m.id for m in out}
@@ -65,3 +69,28 @@ def measures_for(spec: ViewSpec, data: SurveyData, bank: QuestionBank) -> list[M
             if kind in ("local", "own") and lens.matches_local(label) and mid not in have:
                 out.append(MeasureDef(mid, kind, label, spec.lens, False, unit))
     return out
+
+
+def resolve_measure(name: str, data: SurveyData, bank: QuestionBank, available: dict) -> str | None:
+    """The measure a typed name means when it is not an id: a question code of one of the data's years
+    (``q14a``), the file's own column name for a measure (published tables: ``Stress``), or a name the
+    vocabulary ties to the bank."""
+    from explorer.core.questionbank import normalise_code
+    from explorer.core.vocabulary import vocabulary
+
+    code = normalise_code(name)
+    if code:
+        for year in sorted(data.years, reverse=True):
+            item = bank.by_code(year, code) if year in bank.years else None
+            if item is not None:
+                return item.id
+    if not data.is_respondent_level:
+        table = data.aggregates
+        folded = name.strip().casefold()
+        hits = table.loc[table["code"].astype(str).str.casefold() == folded, "measure"].astype(str).unique()
+        if len(hits) == 1:
+            return str(hits[0])
+    match = vocabulary().measure(name, bank)
+    if match is not None and match.kind == "measure":
+        return match.measure
+    return None

@@ -25,6 +25,10 @@ BENCHMARK_GROUP = "Benchmarking group"
 # a reader's org_attributes column saying what a row's "organisation" is (the official ZIP's national and
 # organisation-type rows are not organisations): only "Organisation" rows are counted and put in medians
 LEVEL, ORGANISATION_LEVEL = "Level", "Organisation"
+# what files call the organisation's own code and name: not columns to filter by (--organisation chooses one)
+ORGANISATION_NAMES = {"ods code", "ods", "org code", "org id", "org_id", "org_name", "org name", "organisation",
+                      "organisation code", "organisation name", "organization", "trust", "trust name", "trust code",
+                      "provider", "provider code", "code", "name"}
 
 
 def attributes(data: SurveyData) -> pd.DataFrame:
@@ -92,12 +96,26 @@ def scope(data: SurveyData, spec: ViewSpec) -> Scope:
         return ("it can be filtered and compared by " + ", ".join(names)) if names else \
             "it holds whole-organisation figures only, with no column to filter or compare by"
 
+    def missing(column: str, what: str) -> SpecError:
+        folded = str(column).casefold().strip()
+        if folded in ORGANISATION_NAMES:
+            return SpecError(f"'{column}' names the organisations: choose one with --organisation (or 'Your "
+                             f"organisation' in the window); {usable()}.")
+        context = {c.casefold(): c for c in context_columns(data)}
+        if folded in context:
+            return SpecError(f"'{context[folded]}' is a number about each organisation (context, not a group): it "
+                             f"cannot be used to {what}; {usable()}.")
+        return SpecError(f"This file has no column '{column}' to {what}: {usable()}.")
+
     by_attr, by_file = [], []
     for column in spec.breakdown:
         name = resolve(column)
         if name is None:
-            raise SpecError(f"This file has no column '{column}' to compare by: {usable()}.")
+            raise missing(column, "compare by")
         (by_attr if name in offered_attr else by_file).append(name)
+    if len(by_attr) > 1:
+        raise SpecError("Organisations are compared by one of their columns at a time: choose one of "
+                        f"{', '.join(by_attr)} to compare by, and filter by the other.")
     if len(by_file) > 1 or (by_file and by_attr):
         raise SpecError("Published figures are given for one breakdown at a time: compare by one of the file's "
                         f"breakdowns ({', '.join(offered_file)}) on its own.")
@@ -111,7 +129,7 @@ def scope(data: SurveyData, spec: ViewSpec) -> Scope:
             names = {c: resolve(c) for c in columns}
             for c, n in names.items():
                 if n is None:
-                    raise SpecError(f"This file has no column '{c}' to filter by: {usable()}.")
+                    raise missing(c, "filter by")
             if all(n in offered_attr for n in names.values()):
                 attr_parts.append(part.map_columns(lambda c: names[c]))
                 continue

@@ -31,9 +31,7 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     info = assemble.dataset_info(data)
     wanted = table[table["measure"].astype(str).isin(list(by_measure))]
     if spec.organisation:
-        ours = match_org(table, spec.organisation)
-        if ours.empty:
-            raise SpecError(f"There is no organisation '{spec.organisation}' in this file.")
+        ours = _our_rows(data, spec.organisation)
     elif n_orgs == 1:
         ours = table
     elif sc.filtered or sc.by_attribute:
@@ -56,22 +54,32 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     else:
         org_id, group_name = None, ""
         kept = sc.orgs["org_id"].astype(str).nunique()
-        info["organisation"] = f"Median of {kept} organisations" + (f" where {sc.describe}" if sc.describe else "")
+        info["organisation"] = f"Median of {kept} organisation{'s' if kept != 1 else ''}" + \
+            (f" where {sc.describe}" if sc.describe else "")
+        info["subject"] = "Median organisation"  # what the whole-selection rows are
         sel = _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, None, data, spec)
     info["benchmark_group"] = spec.benchmark_group or group_name  # the band's and the ranks' group
     for column in sc.by_attribute:  # groups of organisations: each group's median organisation
         sel = pd.concat([sel, _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, column, data, spec)],
                         ignore_index=True)
+    for column in sc.by_breakdown:  # the file's own groups: this organisation's, or none to show
+        if not (sel["breakdown"].astype(str) == column).any():
+            whose = info["organisation"] if ours is not None else "organisations"
+            raise SpecError(f"The file has no figures by {column} for {whose}: compare by another of its columns, "
+                            "or by none.")
     if ours is not None and sc.filtered and not sc.by_attribute:  # us beside the selection's median
         median = _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, None, data, spec)
         sel = pd.concat([sel, median.assign(breakdown="Organisations", group=f"Median where {sc.describe}")],
                         ignore_index=True)
     frame = pd.DataFrame([r for r in (_row(rec, by_measure, spec) for rec in sel.itertuples(index=False)) if r])
     notes = assemble.method_notes(spec, False, published=True)
+    # the filter chose the organisations compared; our own figures are not filtered
+    described = spec.filter.describe() if spec.filter is not None and ours is None else ""
     if frame.empty:
-        reason = "None of the chosen measures is in this file for this organisation."
-        return Results(table=assemble.order(frame, measures), spec=spec, dataset=info, notes=(reason, *notes),
-                       empty_reason=reason, filter_description=spec.filter.describe() if spec.filter else "")
+        reason = ("None of the chosen measures is in this file" +
+                  (f" for {info['organisation']}." if ours is not None else " for these organisations."))
+        return Results(table=assemble.order(frame, measures), spec=spec, dataset=info, notes=tuple(notes),
+                       empty_reason=reason, filter_description=described)
     frame["group"] = np.where(frame["_total"], ORGANISATION_GROUP, frame["group_1"])
     frame["weighted"] = frame["_weighted"]
     frame = published.apply(frame, spec.threshold, spec.local_rule)
@@ -99,8 +107,29 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     if ours is None or sc.by_attribute or sc.filtered:
         notes.append(f"A figure for organisations together is the median organisation's (each organisation's figure on "
                      f"fewer than {spec.threshold} responses left out); its n is their responses added up.")
-    return Results(table=frame, spec=spec, dataset=info, notes=tuple(notes),
-                   filter_description=spec.filter.describe() if spec.filter else "")
+    return Results(table=frame, spec=spec, dataset=info, notes=tuple(notes), filter_description=described)
+
+
+def _our_rows(data: SurveyData, organisation: str) -> pd.DataFrame:
+    """The chosen organisation's rows, by code, latest name or a name it had in an earlier year."""
+    table = data.aggregates
+    ours = match_org(table, organisation)
+    if not ours.empty:
+        return ours
+    wanted = organisation.strip().casefold()
+    for org_id, names in (data.details.get("former names") or {}).items():
+        if wanted in {n.casefold() for n in names}:
+            return table[table["org_id"].astype(str) == org_id]
+    import difflib
+
+    names = {str(n).casefold(): str(n) for n in table["org_name"].astype(str).unique() if str(n)}
+    names.update({str(i).casefold(): str(i) for i in table["org_id"].astype(str).unique() if str(i)})
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6)
+    if not close:  # "Trust 5" for "Trust 5 NHS Trust": a name it is part of, when only one is
+        containing = [n for n in names if wanted and wanted in n]
+        close = containing if len(containing) == 1 else []
+    hint = f" (did you mean '{names[close[0]]}'?)" if close else ""
+    raise SpecError(f"There is no organisation '{organisation}' in this file{hint}.")
 
 
 def _subject(rows: pd.DataFrame, sc: orgscope.Scope, keep_orgs: bool = False) -> pd.DataFrame:
