@@ -222,8 +222,9 @@ def test_organisation_attributes_and_weighting_come_from_the_row_5_header(tmp_pa
             (("RX9", "Blank Weighting Trust", "Acute Trusts", "London", "Caldwick ICS", ""), answers)]
     data = _open(tmp_path, 2024, rows, [*IDENTITY[:4], "ICS/STP", IDENTITY[5]])  # the older header's name
     attrs = data.org_attributes
-    assert list(attrs.columns) == ["org_id", "year", "Region", "ICS", "Weighting"]
-    assert attrs.set_index("org_id").loc["RX1"].tolist() == [2024, "North West", "Northshire ICS", "Occupation Group"]
+    assert list(attrs.columns) == ["org_id", "year", "Region", "ICS", "Weighting", "Level"]
+    assert attrs.set_index("org_id").loc["RX1"].tolist() == [2024, "North West", "Northshire ICS", "Occupation Group",
+                                                             "Organisation"]
     assert len(attrs) == 3 and attrs["year"].tolist() == [2024] * 3
     weighted = data.aggregates.groupby(data.aggregates["org_id"].astype(str))["weighted"].agg(["all", "any"])
     assert weighted.loc["RX1", "all"] and not weighted.loc["QX1", "any"] and not weighted.loc["RX9", "any"]
