@@ -766,8 +766,9 @@ class MainWindow(QMainWindow):
         shown = self.shown.get("main") or first  # what the page draws (the Overview has no compare-by)
         weighted = bool(len(shown.table)) and bool(shown.table["weighted"].astype(bool).any())
         if not self.data.is_respondent_level:  # published figures: whose, and each figure's own n
-            ours = first.dataset.get("organisation") or ""
-            who = ours + (f" · {first.filter_description}" if first.filter_description else "")
+            who = first.dataset.get("organisation") or ""
+            if spec.filter is not None:  # the filter chooses the organisations ours is set beside
+                who += f" · beside the median organisation where {spec.filter.describe()}"
         counted = (f"{n:,} respondents" if n else "no respondents can be shown") if self.data.is_respondent_level \
             else "published figures, each with its own n"
         parts = [f"{who}, {year}", counted,

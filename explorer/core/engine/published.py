@@ -43,9 +43,6 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     if ours is not None:
         org_id = str(ours["org_id"].iloc[0])
         group_name = str(ours["benchmark_group"].iloc[0])
-        if sc.filtered and org_id not in set(sc.orgs["org_id"].astype(str)):
-            raise SpecError(f"{ours['org_name'].iloc[0] or org_id} is not among the organisations where {sc.describe}: "
-                            "change the filter, or leave out your organisation to see their median.")
         info["organisation"] = str(ours["org_name"].iloc[0]) or org_id
         context = _context(data, org_id)
         if context:
