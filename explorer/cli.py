@@ -71,6 +71,12 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser.add_argument("file", nargs="?", metavar="FILE", help="a survey spreadsheet to open")
     parser.add_argument("--demo", action="store_true", help="open the built-in demo trust (fictional data)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation offscreen with no network (every kind of file, every lens, a "
+                        "board pack, every page); one line per check, exit code 0 when all pass")
+    parser.add_argument("--quit-when-shown", nargs="?", const="figures", choices=("window", "figures"),
+                        help="open the window as usual and quit once its first page has drawn figures (or, with "
+                        "=window, once the window is on screen): to time start-up")
     return parser
 
 
@@ -540,6 +546,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _gui_parser().parse_args(args_list)
         if args.demo and args.file:
             raise UsageError(f"Give either FILE or --demo, not both (run '{PROG} --help' for usage).")
+        if args.self_test or args.quit_when_shown:
+            from explorer import selftest
+
+            return selftest.run_self_test() if args.self_test else selftest.quit_when_shown(args.file, args.demo, args.quit_when_shown)
         return run_gui(args.file, args.demo)
     except UsageError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
