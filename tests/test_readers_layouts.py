@@ -261,13 +261,9 @@ def test_discrimination_grounds_stay_one_column_per_ground(tmp_path):
     assert [int(v) for v in got.respondents["discrimination_grounds_ethnic_background"]] == [1 if i % 7 in (0, 4) else 0 for i in range(30)]
 
 
-def test_option_like_columns_that_are_not_a_whole_answer_set_are_not_folded(tmp_path):
+def test_option_like_columns_that_are_not_an_answer_set_are_not_folded(tmp_path):
     table = respondent_table()
     header, *rows = table
-    # q9a_1 and q9a_2 only: no full set, so no q9a answer is made up from them
-    partial = [header + ["q25a_1", "q25a_2"]] + [r + [1 if i % 2 else 0, 0 if i % 2 else 1] for i, r in enumerate(rows)]
-    got = open_survey(write_rows_xlsx(tmp_path / "partial.xlsx", partial))
-    assert got.details["option_columns"] == {} and "org_cares_wellbeing" not in got.respondents.columns
     # 'Q25a - Agree' alone is not q25a itself (its 1s would read as "Strongly disagree")
     lone = [header + ["Q25a - Agree"]] + [r + [1] for r in rows]
     got = open_survey(write_rows_xlsx(tmp_path / "lone.xlsx", lone))
@@ -280,3 +276,42 @@ def test_option_like_columns_that_are_not_a_whole_answer_set_are_not_folded(tmp_
 
     assert option_groups(odd[0], 2023, BANK)[0] == {}
     assert option_groups([f"q9a_{k}" for k in range(1, 6)], 2023, BANK)[0] == {"manager_encourages": {f"q9a_{k}": k for k in range(1, 6)}}
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_an_answer_nobody_ticked_may_have_no_column_and_is_said(tmp_path, suffix):
+    """An export that leaves out the column of an answer nobody chose (q9a_2) still folds q9a, with a warning
+    naming the question and the answer; the other answers are read exactly as in the ordinary layout."""
+    header, *rows = respondent_table()
+    j = header.index("q9a")
+    rows = [r[:j] + [4 if r[j] == 2 else r[j]] + r[j + 1:] for r in rows]  # nobody answers 2 (Disagree)
+    spread = [header[:j] + [f"q9a_{a}" for a in AGREE if a != 2] + header[j + 1:]]
+    spread += [r[:j] + [1 if r[j] == a else 0 for a in AGREE if a != 2] + r[j + 1:] for r in rows]
+    path = write_rows_xlsx(tmp_path / "absent.xlsx", spread) if suffix == "xlsx" else write_csv(tmp_path / "absent 2023.csv", spread)
+    got = open_survey(path)
+    assert got.details["option_columns"]["manager_encourages"] == {f"q9a_{a}": a for a in AGREE if a != 2}
+    assert not any("q9a" in q.label for q in got.local_questions.values())  # not four 0/1 "local questions"
+    assert got.warnings == ("2023: q9a (Manager encourages me at work) is one column per answer with no column for "
+                            "answer 2 'Disagree'; read as an answer nobody gave.",)
+    expected = comparable(open_survey(write_rows_xlsx(tmp_path / "ordinary.xlsx", [header] + rows)))
+    pd.testing.assert_frame_equal(comparable(got)[list(expected.columns)], expected)
+
+
+def test_a_partial_answer_set_folds_but_two_ticks_and_stray_suffixes_do_not(tmp_path):
+    from explorer.readers.columns import option_groups
+
+    header, *rows = respondent_table()
+    # q25a_1 and q25a_2 only (answers 3-5 never ticked): read as q25a, the absent answers named
+    partial = [header + ["q25a_1", "q25a_2"]] + [r + [1 if i % 2 else 0, 0 if i % 2 else 1] for i, r in enumerate(rows)]
+    got = open_survey(write_rows_xlsx(tmp_path / "partial.xlsx", partial))
+    assert got.respondents["org_care_top_priority"].tolist() == [2 if i % 2 == 0 else 1 for i in range(len(rows))]
+    assert any("q25a" in w and "3 'Neither agree nor disagree', 4 'Agree', 5 'Strongly agree'" in w for w in got.warnings)
+    # two ticks of a single-answer item are still refused when an answer has no column
+    double = [header + ["q25a_1", "q25a_2"]] + [r + [1, 1 if i == 3 else 0] for i, r in enumerate(rows)]
+    with pytest.raises(ReadError, match="tick more than one answer to q25a"):
+        open_survey(write_rows_xlsx(tmp_path / "double.xlsx", double))
+    # a plain q9a beside its option columns, or a single option column: nothing to fold
+    assert option_groups(["q9a", "q9a_1", "q9a_3"], 2023, BANK)[0] == {}
+    assert option_groups(["q9a_1", "q9b"], 2023, BANK)[0] == {}
+    assert option_groups(["q9a_1", "q9a_3", "q9a_4"], 2023, BANK)[0] == {"manager_encourages": {"q9a_1": 1, "q9a_3": 3,
+                                                                                                "q9a_4": 4}}

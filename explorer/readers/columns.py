@@ -36,6 +36,7 @@ class ColumnPlan:
     year: str | None = None
     ignored: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the user must know about how it was read
 
 
 @dataclass(frozen=True)
@@ -163,22 +164,26 @@ def option_column(name: str, year: int, bank: QuestionBank) -> tuple[str, int] |
 
 def option_groups(names: list[str], year: int, bank: QuestionBank) -> tuple[dict[str, dict[str, int]], dict[str, str]]:
     """Columns that are the options of one question, one column per answer, to fold back into one answer
-    per item: item -> {column: answer code}. Only a set whose answer codes cover the item's scale (every
-    real answer; Don't know / N/A optional), each once, with no plain column for the item beside it.
+    per item: item -> {column: answer code}. A set of at least two of the item's answers, each once, with
+    no plain column for the item beside it and no column suffixed with a code the item does not have
+    ('q9a_7': then the suffixes are not answers). An export may leave out an answer nobody ticked, so the
+    set need not cover the scale: :func:`absent_options` says which answers have no column.
     Also column -> why it is not used, for columns named by an answer label ('Q9a - Agree') that do not
     make such a set."""
     found: dict[str, dict[str, int]] = {}
+    strays: set[str] = set()
     for name in names:
         hit = option_column(name, year, bank)
         if hit:
             found.setdefault(hit[0], {})[name] = hit[1]
+        else:
+            strays.update(_stray_suffix(name, year, bank))
     groups, left_out = {}, {}
     plain = {match_column(n, year, bank).item for n in names if n not in {c for g in found.values() for c in g}}
     for item_id, columns in found.items():
-        scale = bank.item(item_id).scale(year)
         codes = list(columns.values())
-        complete = (len(set(codes)) == len(codes) and set(scale.substantive_codes) <= set(codes)
-                    and item_id not in plain)
+        complete = (len(codes) >= 2 and len(set(codes)) == len(codes) and item_id not in plain
+                    and item_id not in strays)
         if complete:
             groups[item_id] = columns
             continue
@@ -190,6 +195,24 @@ def option_groups(names: list[str], year: int, bank: QuestionBank) -> tuple[dict
             left_out[name] = (f"{year}: column '{name}' looks like one answer option of {code}, but the columns do not "
                               f"make one column per answer of {code}; not used (use a column mapping)")
     return groups, left_out
+
+
+def _stray_suffix(name: str, year: int, bank: QuestionBank) -> set[str]:
+    """The item of a column like 'q9a_7' whose suffix is none of the item's answer codes (nor an item)."""
+    m = _LEADING_CODE.match(name)
+    if not m or not m.group(3) or m.group(4):
+        return set()
+    code = f"q{int(m.group(1))}{m.group(2).lower()}"
+    item = bank.by_code(year, code)
+    if item is None or item.scale(year).multi or bank.by_code(year, f"{code}_{int(m.group(3))}") is not None:
+        return set()
+    return set() if item.scale(year).option(int(m.group(3))) else {item.id}
+
+
+def absent_options(item_id: str, columns: dict[str, int], year: int, bank: QuestionBank) -> list[int]:
+    """The item's real answers (not Don't know / N/A) that have no column in a set of option columns."""
+    present = set(columns.values())
+    return [c for c in bank.item(item_id).scale(year).substantive_codes if c not in present]
 
 
 def looks_like_question_header(name: str, bank: QuestionBank) -> bool:

@@ -22,8 +22,8 @@ from explorer.core.surveydata import (
     LOCAL_PREFIX, Provenance, SurveyData, YearBlock, combine_years, describe_local_questions, harmonise_block,
 )
 from explorer.readers.columns import (
-    ID_NAMES, WEIGHT_NAMES, YEAR_NAMES, ColumnPlan, is_breakdown_name, looks_like_question_header, match_column,
-    option_groups,
+    ID_NAMES, WEIGHT_NAMES, YEAR_NAMES, ColumnPlan, absent_options, is_breakdown_name, looks_like_question_header,
+    match_column, option_groups,
 )
 from explorer.readers.decode import _MISSING_TEXT, decode_answers, label_lookup, to_floats
 from explorer.readers.errors import ReadError, YearUnknown
@@ -348,6 +348,8 @@ def read_respondents(
     if not accumulators or all(acc.n == 0 for acc in accumulators.values()):
         raise ReadError(source.path, "it has a header row but no respondents' rows under it")
 
+    for _key, plan in sorted(plans.items(), key=lambda kv: kv[0][1]):
+        warnings.extend(plan.warnings)
     for (year, column), counter in sorted(counts.items()):
         total = sum(counter.values())
         examples = ", ".join(f"{_fmt(v)} x{c}" for v, c in counter.most_common(3))
@@ -480,6 +482,13 @@ def _plan_columns(source: Source, sample: RawChunk, year: int, bank: QuestionBan
         taken[item_id] = next(iter(columns))
         plan.notes.append(f"{year}: columns {', '.join(repr(c) for c in columns)} are one column per answer of "
                           f"{bank.item(item_id).code(year)}; read as one answer each")
+        absent = absent_options(item_id, columns, year, bank)
+        if absent:
+            scale = bank.item(item_id).scale(year)
+            named = ", ".join(f"{a} '{scale.label(a)}'" for a in absent)
+            plan.warnings.append(f"{year}: {bank.item(item_id).code(year)} ({bank.item(item_id).short}) is one column "
+                                 f"per answer with no column for answer{'s' if len(absent) > 1 else ''} {named}; read "
+                                 f"as an answer nobody gave.")
     for col in sample.columns:
         name = str(col)
         if col == year_col or name in folded:
