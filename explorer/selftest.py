@@ -297,9 +297,15 @@ def check_window(run: _Run) -> str:
     QApplication.instance() or QApplication(sys.argv[:1])
     # the window's own settings (size, recent files) go to the temporary folder where Qt allows it
     # (ini files: Linux, macOS); on Windows they are the program's own registry key
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+    formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
+    for fmt in formats:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(run.tmp / "settings"))
-    pages = render(None, run.tmp / "pages")
+    try:
+        pages = render(None, run.tmp / "pages")
+    finally:  # back to Qt's own place (Linux: $XDG_CONFIG_HOME), as the folder above is removed
+        for fmt in formats:
+            QSettings.setPath(fmt, QSettings.Scope.UserScope,
+                              os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config"))
     blank = [p["page"] for p in pages if (run.tmp / "pages" / p["png"]).stat().st_size < 1000]
     if blank:
         raise CheckFailed(f"pages drawn blank: {', '.join(blank)}")

@@ -1,0 +1,205 @@
+"""Issue 11: the self-test IT runs after installing, and build_installer.py's own parts (--help,
+the version resource, the SHA-256 manifest, the zip). The frozen build itself (about 2 minutes) is
+marked ``frozen``: skip it locally with SSE_SKIP_FROZEN_BUILD=1 or ``-m "not frozen"``; .ci/run
+builds the bundle and runs its self-test after the test suite."""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import build_installer  # noqa: E402
+
+from explorer import selftest  # noqa: E402
+
+
+# ------------------------------------------------------------------------------------------ self-test
+@pytest.mark.ui
+def test_self_test_passes_in_process_and_leaves_nothing_behind(qapp, tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # take TMPDIR again
+    lines: list[str] = []
+    assert selftest.run_self_test(out=lines.append) == 0, "\n".join(lines)
+    names = [line.split(":")[0] for line in lines[:-1]]
+    assert all(line.startswith("PASS ") for line in lines[:-1]), lines
+    assert names == [f"PASS {n}" for n in selftest.CHECK_NAMES if n != "program-folder"]  # not frozen here
+    assert lines[-1].startswith("Self-test passed: 12 of 12 checks")
+    assert "33 charts" in next(line for line in lines if line.startswith("PASS board-pack"))
+    assert list(tmp_path.iterdir()) == []  # its temporary folder is gone
+
+
+def test_a_socket_opened_during_the_self_test_fails_it_even_when_the_error_is_swallowed(monkeypatch):
+    """A library that quietly tries the network (and ignores the failure) must still fail the run."""
+    import explorer.demo
+
+    real = explorer.demo.load_demo
+
+    def phoning_home(*args, **kwargs):
+        try:
+            socket.create_connection(("192.0.2.1", 80), timeout=0.1)  # TEST-NET-1: never routable
+        except OSError:
+            pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(explorer.demo, "load_demo", phoning_home)
+    lines: list[str] = []
+    assert selftest.run_self_test(only=("demo",), out=lines.append) == 1
+    assert lines[0].startswith("PASS demo")  # the demo itself still opened
+    network = next(line for line in lines if "no-network" in line)
+    assert network.startswith("FAIL no-network") and "create_connection" in network and "192.0.2.1" in network
+    assert lines[-1].startswith("Self-test FAILED")
+    assert socket.create_connection.__name__ == "create_connection"  # the guard is undone afterwards
+
+
+def test_network_guard_refuses_connections_and_restores_socket():
+    attempts: list[str] = []
+    original = socket.socket.connect
+    with selftest.no_network(attempts):
+        with pytest.raises(OSError, match="blocked by the self-test"):
+            socket.getaddrinfo("example.org", 443)
+        with socket.socket() as s, pytest.raises(OSError):
+            s.connect(("127.0.0.1", 9))
+    assert [a.split("(")[0] for a in attempts] == ["getaddrinfo", "connect"]
+    assert socket.socket.connect is original
+
+
+def test_self_test_failing_check_is_one_line_not_a_traceback(monkeypatch):
+    monkeypatch.setitem(selftest.CHECKS, "resources", lambda run: (_ for _ in ()).throw(KeyError("bank")))
+    lines: list[str] = []
+    assert selftest.run_self_test(only=("resources",), out=lines.append) == 1
+    assert lines[0] == "FAIL resources: KeyError: 'bank'"
+
+
+def test_cli_runs_the_self_test(monkeypatch, capsys):
+    from explorer import cli
+
+    seen = {}
+    monkeypatch.setattr(selftest, "run_self_test", lambda: seen.setdefault("ran", 0))
+    assert cli.main(["--self-test"]) == 0 and "ran" in seen
+    assert cli.main(["--quit-when-shown=later"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------ build script
+def test_help_explains_every_option():
+    result = subprocess.run([sys.executable, str(ROOT / "build_installer.py"), "--help"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0
+    for option in ("--dist", "--work", "--no-trim", "--skip-self-test", "--skip-read-only-test", "--no-zip",
+                   "--measure-startup", "--iscc"):
+        assert option in result.stdout
+    for variable in ("SSE_SIGN_PFX", "SSE_SIGN_PFX_PASSWORD", "SSE_SIGN_THUMBPRINT", "SSE_SIGN_TIMESTAMP_URL",
+                     "SSE_SIGNTOOL"):
+        assert variable in result.stdout
+    actions = [a for a in build_installer.parser()._actions if a.option_strings and a.dest != "help"]
+    assert all(a.help and len(a.help) > 20 for a in actions)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    files = {"Staff Survey Explorer.exe": b"MZ program", "_internal/base_library.zip": b"zip" * 1000,
+             "_internal/explorer/resources/bank/questions.toml": "[q9a]\ntext = 'encourages me'\n".encode(),
+             "_internal/Zoë Ñúñez/données.txt": "non-ASCII name".encode()}
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    return files
+
+
+def test_manifest_lists_every_file_with_its_sha256_and_catches_changes(tmp_path):
+    bundle = tmp_path / "StaffSurveyExplorer"
+    files = _tree(bundle)
+    manifest = build_installer.write_manifest(bundle)
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    expected = sorted(f"{hashlib.sha256(data).hexdigest()}  {name}" for name, data in files.items())
+    assert sorted(lines) == expected and lines == sorted(lines, key=lambda l: l.split("  ", 1)[1])
+    assert build_installer.verify_manifest(bundle) == []
+    if shutil.which("sha256sum"):  # the format IT's tools read
+        check = subprocess.run(["sha256sum", "--quiet", "-c", build_installer.MANIFEST], cwd=bundle,
+                               capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    (bundle / "_internal/base_library.zip").write_bytes(b"tampered")
+    (bundle / "_internal/extra.dll").write_bytes(b"dropped in later")
+    (bundle / "Staff Survey Explorer.exe").unlink()
+    assert build_installer.verify_manifest(bundle) == [
+        "missing: Staff Survey Explorer.exe", "changed: _internal/base_library.zip",
+        "not in the manifest: _internal/extra.dll"]
+
+
+def test_zip_holds_the_folder_with_modes_and_links(tmp_path):
+    bundle = tmp_path / "StaffSurveyExplorer"
+    files = _tree(bundle)
+    (bundle / "Staff Survey Explorer.exe").chmod(0o755)
+    if hasattr(os, "symlink") and sys.platform != "win32":
+        os.symlink("explorer/resources/bank/questions.toml", bundle / "_internal" / "link.toml")
+    zipped = build_installer.make_zip(bundle, tmp_path / "bundle.zip")
+    with zipfile.ZipFile(zipped) as zf:
+        names = set(zf.namelist())
+        assert {f"StaffSurveyExplorer/{n}" for n in files} <= names
+        assert zf.read("StaffSurveyExplorer/_internal/Zoë Ñúñez/données.txt") == "non-ASCII name".encode()
+        assert (zf.getinfo("StaffSurveyExplorer/Staff Survey Explorer.exe").external_attr >> 16) & 0o111
+        if sys.platform != "win32":
+            link = zf.getinfo("StaffSurveyExplorer/_internal/link.toml")
+            assert (link.external_attr >> 16) & 0o170000 == 0o120000
+            assert zf.read(link) == b"explorer/resources/bank/questions.toml"
+
+
+def test_version_resource_is_built_from_the_package_version(tmp_path):
+    from explorer import __version__
+
+    assert build_installer.package_version() == __version__
+    assert build_installer.version_tuple("1.2.3rc1") == (1, 2, 3, 0)
+    text = build_installer.version_file_text("2.5.1")
+    # the structure PyInstaller evaluates: VSVersionInfo(ffi=FixedFileInfo(filevers=..., prodvers=...), kids=[...])
+    call = ast.parse(text, mode="eval").body
+    assert call.func.id == "VSVersionInfo"
+    ffi = next(k.value for k in call.keywords if k.arg == "ffi")
+    versions = {k.arg: ast.literal_eval(k.value) for k in ffi.keywords if k.arg in ("filevers", "prodvers")}
+    assert versions == {"filevers": (2, 5, 1, 0), "prodvers": (2, 5, 1, 0)}
+    strings = {c.args[0].value: c.args[1].value for c in ast.walk(call)
+               if isinstance(c, ast.Call) and getattr(c.func, "id", "") == "StringStruct"}
+    assert strings["ProductVersion"] == "2.5.1" and strings["ProductName"] == "Staff Survey Explorer"
+    assert strings["CompanyName"] and strings["OriginalFilename"] == "StaffSurveyExplorer.exe"
+
+
+def test_absolute_build_paths_are_found_in_any_file(tmp_path):
+    bundle = tmp_path / "b"
+    _tree(bundle)
+    (bundle / "_internal" / "qt.conf").write_text(f"[Paths]\nPrefix = {ROOT}/.venv/lib/PySide6/Qt\n")
+    (bundle / "_internal" / "wide.bin").write_bytes(str(ROOT).encode("utf-16-le"))
+    assert build_installer.files_naming(bundle, build_installer.build_paths()) == ["_internal/qt.conf",
+                                                                                   "_internal/wide.bin"]
+
+
+def test_signing_says_it_skipped_without_a_certificate(tmp_path):
+    assert build_installer.sign(tmp_path, env={}).startswith("skipped signing: no certificate configured")
+
+
+# ------------------------------------------------------------------------------------------ frozen build
+@pytest.mark.frozen
+@pytest.mark.skipif(os.environ.get("SSE_SKIP_FROZEN_BUILD") == "1", reason="SSE_SKIP_FROZEN_BUILD=1 (.ci/run builds "
+                    "the bundle itself after the test suite)")
+def test_frozen_build_passes_its_self_test_and_ships_a_matching_manifest(tmp_path):
+    pytest.importorskip("PyInstaller", reason='PyInstaller is a build extra: pip install ".[build]"')
+    dist = tmp_path / "dist"
+    assert build_installer.main(["--dist", str(dist), "--work", str(tmp_path / "work")]) == 0
+    bundle = dist / build_installer.BUNDLE_NAME
+    assert build_installer.verify_manifest(bundle) == []
+    assert (bundle / "_internal" / "explorer" / "resources" / "bank" / "questions.toml").is_file()
+    assert not list(bundle.rglob("*.qm")), "Qt translations were meant to be trimmed"
+    zips = list(dist.glob("*.zip"))
+    assert len(zips) == 1
+    with zipfile.ZipFile(zips[0]) as zf:
+        assert f"{build_installer.BUNDLE_NAME}/{build_installer.MANIFEST}" in zf.namelist()
