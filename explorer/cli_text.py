@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from explorer.core.results import ORGANISATION_GROUP, Results
+from explorer.figures import context_parts, context_words
 
 WIDTH = 120
 GAP = "  "
@@ -303,6 +304,8 @@ def results_as_text(results: Results, bank=None) -> str:
     ``bank`` (the session's question bank) tells a question not asked last year from one reworded."""
     ds = results.dataset
     head = [f"{ds.get('organisation') or ds.get('file')} ({ds.get('kind')})"]
+    if context_parts(ds.get("organisation_context") or {}):  # published: the file's own numbers, not results
+        head.append(context_words(ds.get("organisation") or "the organisation", ds["organisation_context"]))
     if results.filter_description:
         head.append(f"Filter: {results.filter_description}")
     if results.empty_reason:

@@ -425,3 +425,24 @@ def change_short(change, significant, lower_is_better: bool, unit: str) -> str:
     if significant is False or significant == 0:
         return f"{arrow} {size}, n.s."
     return f"{arrow} {size}"
+
+
+def context_parts(context: dict) -> list[str]:
+    """The file's own numbers about an organisation, one phrase each: 'Female 81.6%', 'Respondents 3,332'."""
+    import re
+
+    parts = []
+    units = context.get("units", {})
+    for name, value in context.items():
+        if name in ("year", "units") or value is None or is_missing(value):
+            continue
+        label = re.sub(r"[ _](rate|pct|percent|%)$", "", name, flags=re.IGNORECASE).replace("_", " ")
+        parts.append(f"{label} {value:.1f}%" if units.get(name) == "%" else f"{label} {value:,.0f}")
+    return parts
+
+
+def context_words(organisation: str, context: dict) -> str:
+    """The file's own numbers about an organisation, in words: context, never survey results (the window's
+    Overview, the board pack's Summary and the text table say it the same way)."""
+    return (f"About {organisation} in {context.get('year')} (the file's own figures about the organisation — "
+            f"context, not survey results): {', '.join(context_parts(context))}.")

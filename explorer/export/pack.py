@@ -64,6 +64,13 @@ class Pack:
     version: str = __version__
     notes: list[str] = field(default_factory=list)  # the engine's notes, once each
     template: list[str] = field(default_factory=list)  # made from a template: what could not be matched
+    published: bool = False  # the file's own published figures (not respondents' answers): weighting and n as given
+
+    @property
+    def context(self) -> dict:
+        """Published data: the file's own numbers about the organisation (workforce composition ...), which
+        are context, never survey results; empty when there are none."""
+        return dict(self.dataset.get("organisation_context") or {})
 
     @property
     def findings(self) -> list[Finding]:
@@ -131,8 +138,34 @@ def gather(session: Session, spec: ViewSpec | None = None, options: PackOptions 
         raise SpecError(reason or "Every figure of this selection is withheld, so there is no pack to write; "
                                   "choose a wider selection.")
     first = next(iter(parts.values())).results
+    # the selection is said from a lens with figures (a lens with none says nothing of the weighting)
+    shown = next((p.results for p in parts.values() if not p.results.table.empty), first)
     org = first.dataset.get("organisation") or ""
     title = options.title or f"NHS Staff Survey {year}" + (f": {org}" if org else "")
+    published = not session.data.is_respondent_level
+    selection = published_selection(parts, year) if published else summary_line(shown, year)
     return Pack(spec=spec, options=options, year=year, parts=parts, dataset=first.dataset,
-                source=session.source.name if session.source is not None else "", selection=summary_line(first, year),
-                title=title, bank=session.bank, notes=list(dict.fromkeys(notes)))
+                source=session.source.name if session.source is not None else "", selection=selection,
+                title=title, bank=session.bank, notes=list(dict.fromkeys(notes)), published=published)
+
+
+def published_weighting(parts: dict[str, LensPart], year: int | None = None) -> str:
+    """How the file weights the pack's published figures (of ``year``, else all): each Results row says
+    what the file says of its figure, so "weighted", "unweighted" or "some weighted, some unweighted"."""
+    flags = set()
+    for part in parts.values():
+        t = part.results.table
+        rows = t if year is None else t[t["year"] == year]
+        flags |= {bool(w) for w in rows["weighted"].tolist()}
+    if not flags and year is not None:
+        return published_weighting(parts)
+    return "weighted" if flags == {True} else "some weighted, some unweighted" if flags == {True, False} else "unweighted"
+
+
+def published_selection(parts: dict[str, LensPart], year: int) -> str:
+    """One sentence on a published pack's selection: 'Trust A, 2024: published figures, weighted as the file
+    says.' (there are no respondents to count: the file gives each figure's n)."""
+    first = next(iter(parts.values())).results
+    who = first.filter_description or first.dataset.get("organisation") or "All organisations"
+    weighting = published_weighting(parts, year)
+    return f"{who}, {year}: the file's published figures, {weighting}, as the file says."

@@ -26,7 +26,7 @@ from explorer import palette as P
 from explorer.core.progress import Progress
 from explorer.core.results import ORGANISATION_GROUP, Results
 from explorer.export import excel as X
-from explorer.export.pack import LENS_TITLES, Pack
+from explorer.export.pack import LENS_TITLES, Pack, published_weighting
 
 # One layout for every lens sheet, so a page prints one page wide at a readable size (A4 landscape):
 # tables in A-G, charts from I. Column A holds names (measures, groups, questions).
@@ -45,6 +45,17 @@ HOW_TO_READ = (
     "as published), where the official benchmark workbook was opened.",
     "Withheld: no figure is shown for fewer than {threshold} people, nor any that would let one be worked out; "
     "such rows say why instead of showing a number.",
+)
+# Published files: each figure is the file's own, with its n and weighting as the file gives them
+HOW_TO_READ_PUBLISHED = (
+    "Each figure is a share of staff (%) or a score out of 10 as the file publishes it, with n, {n}. Scores out "
+    "of 10 are always better when higher. A % is better when higher unless the measure's name says '(lower is "
+    "better)': the share experiencing harassment, violence or discrimination, feeling burnt out or thinking of "
+    "leaving.",
+    "Change on last year is the difference between the file's figures; it is not tested for significance here "
+    "unless the file flags it ('significance not tested').",
+    HOW_TO_READ[2],
+    "Withheld: {disclosure} Such rows say why instead of showing a number.",
 )
 
 
@@ -106,6 +117,7 @@ class Book:
         widths = {1: 12, 2: 34, 3: 10, 4: 8, 5: 11, 6: 17, 7: 11, 8: 26}
         page = sum(widths.values())
         row = 5
+        row = self.context_block(ws, row, page)
         X.put(ws, row, 1, "Findings", font=X.HEADING)
         found = [f for part in pack.parts.values() for f in _leading(part.findings, pack.spec.measures)]
         if not found:
@@ -131,10 +143,23 @@ class Book:
         X.fit_rows(ws, row + 1, last, widths)
         row = last + 3
         X.put(ws, row, 1, "How to read this", font=X.HEADING)
-        for i, text in enumerate(HOW_TO_READ, start=1):
-            X.paragraph(ws, row + i, text.format(threshold=self.threshold), 8, page)
+        for i, text in enumerate(_how_to_read(pack), start=1):
+            X.paragraph(ws, row + i, text, 8, page)
         _widths(ws, widths)
         ws.freeze_panes = "A3"
+
+    def context_block(self, ws, row: int, page: float) -> int:
+        """Published data: the file's own numbers about the organisation (workforce composition, respondents),
+        set apart from the results under a heading that says they are context; the next free row."""
+        context = self.pack.context
+        parts = F.context_parts(context)
+        if not parts:
+            return row
+        organisation = self.pack.dataset.get("organisation") or "the organisation"
+        X.put(ws, row, 1, f"About {organisation} (context, not survey results)", font=X.HEADING)
+        X.paragraph(ws, row + 1, f"The file's own figures about the organisation in {context.get('year')}: "
+                                 f"{', '.join(parts)}.", 8, page)
+        return row + 3
 
     def _lens_of(self, measure: str) -> str:
         for lens, part in self.pack.parts.items():
@@ -373,7 +398,8 @@ class Book:
             ("Selection", pack.selection),
             ("Compared by", " and ".join(spec.breakdown) if spec.breakdown and pack.options.breakdowns else "nothing"),
             ("Weighting", _weighting(pack)),
-            ("Disclosure rule", f"No figure is shown for fewer than {spec.threshold} respondents or answers, nor any "
+            ("Disclosure rule", " ".join(_disclosure_notes(pack)) if pack.published else
+                                f"No figure is shown for fewer than {spec.threshold} respondents or answers, nor any "
                                 "that would let one be worked out by subtraction: small groups are counted in "
                                 "combined groups, so every figure in this pack, in any table, covers whole groups of "
                                 f"at least {spec.threshold} people."
@@ -383,7 +409,11 @@ class Book:
             ("Protective marking", pack.options.marking),
         ]
         lines += [("Template", t) for t in pack.template]
-        lines += [("Note", n) for n in pack.notes]
+        said = set(_disclosure_notes(pack)) if pack.published else set()  # already the disclosure rule
+        if pack.published and pack.context:
+            lines.append(("Organisation context", F.context_words(str(d.get("organisation") or "the organisation"),
+                                                                  pack.context)))
+        lines += [("Note", n) for n in pack.notes if n not in said]
         lines += self._definitions()
         first, last = X.write_table(ws, 4, 1, ["Item", "Detail"], [list(x) for x in lines], self.name("Notes"))
         for r in range(first, last + 1):
@@ -458,8 +488,38 @@ def _formats(unit: str) -> list:
     return [value, X.FORMATS["n"], change, None, value, None]
 
 
+def _median_note(pack: Pack) -> str | None:
+    """The engine's note that some figures are the median of organisations (published data), if any."""
+    return next((n for n in pack.notes if "median organisation" in n.lower()), None)
+
+
+def _disclosure_notes(pack: Pack) -> list[str]:
+    """Published data: the engine's sentences on what is withheld (its notes name the threshold)."""
+    return [n for n in pack.notes if f"fewer than {pack.spec.threshold} responses" in n]
+
+
+def _published_n(pack: Pack) -> str:
+    n = "the number of responses the file gives for it"
+    return n + ("; for a median of organisations, their responses added up" if _median_note(pack) else "")
+
+
+def _how_to_read(pack: Pack) -> list[str]:
+    if not pack.published:
+        return [text.format(threshold=pack.spec.threshold) for text in HOW_TO_READ]
+    disclosure = " ".join(_disclosure_notes(pack)) or \
+        f"no figure is shown on fewer than {pack.spec.threshold} responses."
+    disclosure = disclosure[:1].lower() + disclosure[1:]
+    return [text.format(n=_published_n(pack), disclosure=disclosure) for text in HOW_TO_READ_PUBLISHED]
+
+
 def _weighting(pack: Pack) -> str:
     """The weighting of the pack's figures, said once per sheet (every number is labelled by it)."""
+    if pack.published:  # the file's own figures: weighted as the file says of each, n as the file gives it
+        said = {"weighted": "All figures are weighted, as the file says of each",
+                "unweighted": "All figures are unweighted, as the file says of each",
+                }.get(published_weighting(pack.parts), "Some figures are weighted and some are not, as the file says "
+                                                       "of each")
+        return f"{said} (published figures, shown as given); n is {_published_n(pack)}."
     flags = {bool(w) for part in pack.parts.values() for w in part.results.table["weighted"].tolist()}
     if flags == {True}:
         return "All figures are weighted by the file's weight column; n is the number of people answering."

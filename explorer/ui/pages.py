@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core.results import Results
 from explorer import figures as F
+from explorer.figures import context_words
 from explorer.core.findings import findings
 from explorer.ui.cards import ChartCard
 from explorer.ui.charts import BreakdownChart, DriversChart, LikertChart, TrendChart
@@ -374,21 +375,6 @@ class LensPage(QWidget):
         if self.results is None or self.measure is None:
             return
         self.view.draw(self.results, self.options, self.measure, self.year, self.threshold, self.labels)
-
-
-def context_words(organisation: str, context: dict) -> str:
-    """The file's own numbers about an organisation, in words: context, never survey results."""
-    import re
-
-    parts = []
-    units = context.get("units", {})
-    for name, value in context.items():
-        if name in ("year", "units") or value is None:
-            continue
-        label = re.sub(r"[ _](rate|pct|percent|%)$", "", name, flags=re.IGNORECASE).replace("_", " ")
-        parts.append(f"{label} {value:.1f}%" if units.get(name) == "%" else f"{label} {value:,.0f}")
-    return (f"About {organisation} in {context.get('year')} (the file's own figures about the organisation — "
-            f"context, not survey results): {', '.join(parts)}.")
 
 
 class OverviewPage(QWidget):
