@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import openpyxl
 import pandas as pd
-import pytest
 
 from explorer.cli_text import results_as_text
 from explorer.core.session import Session
