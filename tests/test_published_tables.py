@@ -377,3 +377,35 @@ def test_a_breakdown_the_chosen_organisation_lacks_is_refused():
     with pytest.raises(SpecError, match="no figures by Gender for B2"):
         session.compute(session.spec.with_(lens=None, measures=("harassment_public",), organisation="B2",
                                            breakdown=("Gender",)))
+
+
+def test_rates_written_with_percent_signs_are_never_taken_for_proportions(tmp_path):
+    path = _csv(tmp_path / "signed.csv", "ODS code,Year,Organisation name,Burned_out_rate,Physical_managers_rate",
+                "RA1,2023,A,34.5%,0.8%", "RA1,2024,A,36.0%,0.6%", "RA2,2024,B,31.0%,0.4%")
+    session = Session.open(path)
+    r = session.compute(session.spec.with_(lens=None, measures=("violence_managers",), organisation="RA1")).table
+    assert sorted(r["value"].round(3)) == [0.6, 0.8]
+    contractor = _csv(tmp_path / "dashboard.csv", "Year,QuestionNumber,QuestionText,DimName,DimValue,BaseSize,Score",
+                      "2024,Q13b,Managers,Overall,Overall,4000,0.7%", "2024,Q14c,Other colleagues,Overall,Overall,4000,0.9%")
+    session = Session.open(contractor)
+    r = session.compute(session.spec.with_(lens=None, measures=("violence_managers", "harassment_colleagues"))).table
+    assert sorted(r["value"].round(3)) == [0.7, 0.9]
+
+
+def test_national_and_organisation_type_rows_are_not_organisations():
+    from explorer.core.engine import orgscope
+    from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
+
+    rows, attrs = [], []
+    for org, level in (("A1", "Organisation"), ("National", "National"), ("Acute", "Organisation type")):
+        rows.append({"year": 2024, "org_id": org, "org_name": org, "benchmark_group": "Acute", "breakdown": "",
+                     "group": "", "measure": "harassment_public", "code": "q14a", "label": "", "option": "",
+                     "value": 25.0, "unit": "%", "n": 400.0, "weighted": True, "vintage": "", "missing_reason": "",
+                     "sig": ""})
+        attrs.append({"org_id": org, "year": 2024, "Level": level, "Region": "London"})
+    data = SurveyData(kind="detailed_spreadsheet", provenance=Provenance(path="d.zip", kind="detailed_spreadsheet"),
+                      aggregates=pd.DataFrame(rows)[list(AGGREGATE_COLUMNS)], org_attributes=pd.DataFrame(attrs))
+    assert orgscope.organisations(data) == ["A1"]
+    session = Session(data)
+    r = session.compute(session.spec.with_(lens=None, measures=("harassment_public",)))  # the one organisation
+    assert r.dataset["organisation"] == "A1"

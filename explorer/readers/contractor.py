@@ -17,7 +17,7 @@ from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
 from explorer.readers.errors import ReadError
 from explorer.readers.grid import cell_text
 from explorer.readers.source import Source
-from explorer.readers.tables import concat_aggregates, first_sheets, header_of, norm, read_table, to_numbers
+from explorer.readers.tables import concat_aggregates, first_sheets, header_of, norm, percent_signed, read_table, to_numbers
 
 POSITIVE = {"year", "questionnumber", "questiontext", "dimname", "dimvalue", "basesize", "score"}
 OPTIONS = {"year", "questionnumber", "questiontext", "optioncode", "optiontext", "dimname", "dimvalue", "%"}
@@ -117,7 +117,7 @@ def _to_long(table: pd.DataFrame, kind: str, bank: QuestionBank, source: Source,
         values, reasons = to_numbers(table["score"])
         n, _ = to_numbers(table["basesize"])
         pct = units == "%"
-        if np.nanmax(np.append(values[pct], 0)) <= 1.0:
+        if np.nanmax(np.append(values[pct], 0)) <= 1.0 and not percent_signed(table["score"]):  # "0.8%" is 0.8 %
             values = np.where(pct, values * 100.0, values)
         option = np.full(len(table), "", dtype=object)
     else:
@@ -125,7 +125,7 @@ def _to_long(table: pd.DataFrame, kind: str, bank: QuestionBank, source: Source,
         n = np.full(len(table), np.nan)
         if "basesize" in table.columns:
             n, _ = to_numbers(table["basesize"])
-        if np.nanmax(np.append(values, 0)) <= 1.0:
+        if np.nanmax(np.append(values, 0)) <= 1.0 and not percent_signed(table["%"]):
             values = values * 100.0
         option = table["optiontext"].map(cell_text).to_numpy(dtype=object)
         units = np.full(len(table), "%", dtype=object)

@@ -27,7 +27,7 @@ from explorer.readers.errors import ReadError, YearUnknown
 from explorer.readers.grid import cell_text, find_header_row
 from explorer.readers.mapping import ColumnMapping
 from explorer.readers.source import Source
-from explorer.readers.tables import concat_aggregates, first_sheets, read_table, to_numbers
+from explorer.readers.tables import concat_aggregates, first_sheets, percent_signed, read_table, to_numbers
 
 ORG_ID = {"odscode", "orgid", "orgcode", "organisationcode", "organisationid", "trustcode", "ods", "providercode", "code"}
 ORG_NAME = {"orgname", "organisationname", "organisation", "organization", "trust", "trustname", "name", "provider"}
@@ -219,7 +219,7 @@ def _proportion_columns(table: pd.DataFrame, plan: dict) -> tuple[set[str], set[
         finite = values[np.isfinite(values)]
         if len(finite):
             maxima[col] = float(np.abs(finite).max())
-    small = {c for c, m in maxima.items() if m <= 1.0 and not PERCENT_NAME.search(c)}
+    small = {c for c, m in maxima.items() if m <= 1.0 and not PERCENT_NAME.search(c) and not percent_signed(table[c])}
     if len(small) * 2 > len(maxima):
         return small, {c for c in maxima if c not in small and maxima[c] <= 1.0}
     return set(), small

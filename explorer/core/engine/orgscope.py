@@ -51,6 +51,14 @@ def attributes(data: SurveyData) -> pd.DataFrame:
     return base
 
 
+def organisations(data: SurveyData) -> list[str]:
+    """The codes of the real organisations in the file (not the national or organisation-type rows)."""
+    attrs = attributes(data)
+    if LEVEL in attrs.columns and (attrs[LEVEL] == ORGANISATION_LEVEL).any():
+        attrs = attrs[attrs[LEVEL] == ORGANISATION_LEVEL]
+    return sorted(set(attrs["org_id"].astype(str)))
+
+
 def attribute_columns(data: SurveyData) -> list[str]:
     """The text attributes organisations can be filtered and grouped by (with two or more values)."""
     table = attributes(data)

@@ -26,20 +26,22 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     shown_years = assemble.years(spec, data.years)
     measures = measures_for(spec, data, bank)
     sc = orgscope.scope(data, spec)  # refuses a filter or compare-by the file cannot honour
-    n_orgs = table["org_id"].astype(str).nunique()
+    real = orgscope.organisations(data)  # not the national or organisation-type rows of a detailed ZIP
+    n_orgs = len(real)
     by_measure = {m.id: m for m in measures}
     info = assemble.dataset_info(data)
     wanted = table[table["measure"].astype(str).isin(list(by_measure))]
     if spec.organisation:
         ours = _our_rows(data, spec.organisation)
     elif n_orgs == 1:
-        ours = table
+        ours = table[table["org_id"].astype(str) == real[0]]
     elif sc.filtered or sc.by_attribute:
         ours = None  # the subject is the median organisation of the selection
     else:
-        raise SpecError(f"This file holds {n_orgs} organisations: choose yours (its code or name), or filter or compare "
-                        f"organisations by {' or '.join(orgscope.attribute_columns(data)[:3]) or 'a column'} to see "
-                        "their median.")
+        columns = orgscope.attribute_columns(data)[:3]
+        raise SpecError(f"This file holds {n_orgs} organisations: choose yours (its code or name)" +
+                        (f", or filter or compare organisations by {' or '.join(columns)} to see their median."
+                         if columns else "."))
     if ours is not None:
         org_id = str(ours["org_id"].iloc[0])
         group_name = str(ours["benchmark_group"].iloc[0])
