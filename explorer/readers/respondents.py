@@ -184,9 +184,16 @@ def _wording_rows(head: list[list], h: int, names: list[str], year: int, bank: Q
 
 def _is_wording_row(row: list, targets: dict[int, str], year: int, bank: QuestionBank, extra: dict) -> bool:
     wording = answers = 0
+    limit = 0.2 * len(targets)  # more answers than this and the row is not wording: stop looking
     for j, target in targets.items():
         value = row[j] if j < len(row) else None
-        if cell_text(value) == "":
+        text = cell_text(value)
+        if text == "":
+            continue
+        if _is_number(text):  # an answer code (decoding every cell of a row of codes took a fifth of a load)
+            answers += 1
+            if answers > limit:
+                return False
             continue
         valid, labels = _answer_table(target, year, bank, extra)
         decoded = decode_answers(np.array([value], dtype=object), valid, bank.missing_codes, labels)
@@ -195,6 +202,14 @@ def _is_wording_row(row: list, targets: dict[int, str], year: int, bank: Questio
         else:
             answers += 1
     return wording >= MIN_QUESTION_COLUMNS and wording >= 0.8 * (wording + answers)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _wording_warning(sheet: SheetCandidate) -> str:
