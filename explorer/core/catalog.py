@@ -124,7 +124,6 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
             _organisations(cat, benchmark.aggregates)
     else:
         _organisations(cat, data.aggregates)
-        table = data.aggregates
         cat.comparators = ["none"] + (["last_year"] if len(years) > 1 else []) \
             + (["benchmark"] if data.kind == "benchmark_workbook" or benchmark is not None else [])
         breakdowns = orgscope.breakdown_columns(data)
