@@ -109,7 +109,7 @@ def build(data: SurveyData, bank: QuestionBank, prepared: Prepared | None, thres
     for lens_id, lens in bank.lenses.items():
         measures = [_measure(m, bank, years) for m in lens.measures if m in has and m != "discrimination_grounds"]
         measures += [_measure(mid, bank, years, label, kind, unit) for mid, (label, kind, unit) in own.items()
-                     if lens.matches_local(label)]
+                     if kind == "local" and lens.matches_local(label)]  # see measures_for
         cat.lenses[lens_id] = {"name": lens.name, "measures": [m for m in measures if m.years]}
     cat.measures = [_measure(m, bank, years) for m in bank.items if m in has and bank.items[m].positive is not None] \
         + [_measure(s, bank, years) for s in bank.scores if s in has] \

@@ -90,6 +90,7 @@ class Vocabulary:
         guards = raw.get("guards", {})
         self.derived = tuple(guards.get("derived", []))
         self.subgroups = tuple(guards.get("subgroups", []))
+        self.answers = tuple(guards.get("answers", []))
         # the words that name a survey topic (the first group of each entry): harassment, violence ...
         self.topics = tuple(dict.fromkeys(w for e in self.entries if e.groups for w in e.groups[0]))
 
@@ -100,6 +101,14 @@ class Vocabulary:
         key = folded(name)
         if not key:
             return None
+        parts = re.split(r"\s+[-–:]\s+", str(name).strip())
+        if len(parts) > 1:  # "We are safe and healthy - Burnout", "Q14a - Harassment from patients": the last part
+            last = self.measure(parts[-1], bank, year, unit)
+            if last is not None or self.guarded(parts[-1]):
+                return last
+            first = self.measure(parts[0], bank, year, unit) if len(parts) == 2 else None
+            if first is not None and first.how.startswith(("bank id", "question code")):
+                return first  # "q14a - whatever the file calls it"
         want_item, want_score = unit != "score", unit != "%"
         raw = str(name).strip()
         if want_item and raw in bank.items:
@@ -165,6 +174,8 @@ class Vocabulary:
             return "a derived figure (a change, a limit, a rank or another year), not the measure itself"
         if _any(words, self.subgroups):
             return "a figure for one group of staff, not the whole organisation's"
+        if _any(words, self.answers):
+            return "one answer or the negation of a question, not the % the question bank defines"
         return ""
 
     # ------------------------------------------------------------------ context
@@ -194,14 +205,16 @@ def vocabulary() -> Vocabulary:
         return Vocabulary(tomllib.load(fh))
 
 
-def _check_names_are_unique(v: Vocabulary) -> list[str]:
-    """Names listed under two measures (a data mistake): used by the tests."""
-    seen: dict[str, str] = {}
+def _check_names_are_unique(v: Vocabulary, bank: QuestionBank) -> list[str]:
+    """Names listed under two measures of the same unit (a data mistake; a % item and a 0-10 score may
+    share one, the unit tells them apart): used by the tests."""
+    seen: dict[tuple[str, str], str] = {}
     clashes = []
     for entry in v.entries:
+        unit = v._unit(entry.measure, bank)
         for name in entry.names:
-            if name in seen and seen[name] != entry.measure:
-                clashes.append(f"{name}: {seen[name]} and {entry.measure}")
-            seen[name] = entry.measure
+            if (name, unit) in seen and seen[(name, unit)] != entry.measure:
+                clashes.append(f"{name}: {seen[(name, unit)]} and {entry.measure}")
+            seen[(name, unit)] = entry.measure
     return clashes
 

@@ -33,8 +33,20 @@ ORG_ID = {"odscode", "orgid", "orgcode", "organisationcode", "organisationid", "
 ORG_NAME = {"orgname", "organisationname", "organisation", "organization", "trust", "trustname", "name", "provider"}
 YEARS = {"year", "surveyyear", "wave"}
 GROUP = {"benchmarkinggroup", "benchmarkgroup", "group", "orgtype", "organisationtype", "orgtypereportingname"}
-VALUE_SUFFIX = re.compile(r"^(?P<m>.+?)[ _](?:rate|pct|percent|%|score|value)$", re.IGNORECASE)
-BASE_SUFFIX = re.compile(r"^(?P<m>.+?)[ _](?:base|n|count|responses)$", re.IGNORECASE)
+VALUE_SUFFIX = re.compile(r"^(?P<m>.+?)\s*(?:[ _\-]\(?(?:rate|pct|percent|percentage|%|score|value)\)?|\(%\)|%)$",
+                          re.IGNORECASE)
+BASE_SUFFIX = re.compile(r"^(?P<m>.+?)\s*[ _\-]\(?(?:base|base size|n|count|responses|number of responses)\)?$",
+                         re.IGNORECASE)
+
+
+def split_suffix(name: str) -> tuple[str, str | None]:
+    """("Burned out", "value") for "Burned out %", "Burned_out_rate", "Burned out (%)"; ("Burned out",
+    "base") for "Burned out n", "Burned_out_base", "Burned out (n)"; (name, None) otherwise."""
+    for pattern, kind in ((BASE_SUFFIX, "base"), (VALUE_SUFFIX, "value")):
+        m = pattern.match(name.strip())
+        if m and m.group("m").strip():
+            return m.group("m").strip(), kind
+    return name, None
 WEIGHTING = {"weighting", "weighted", "weight", "weightingmethod", "weightingapplied"}
 UNWEIGHTED = {"unweighted", "no", "none", "n", "false", "0", "not weighted", "-"}
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(20[1-4]\d)(?!\d)")
@@ -71,21 +83,25 @@ def _roles(names: list[str], mapping: ColumnMapping | None) -> dict:
         return roles
     taken = {v for k, v in roles.items() if isinstance(v, str)}
     plain = [n for n in names if n not in taken]
-    lowered = {n.lower(): n for n in plain}
+    stems: dict[str, dict[str, str]] = {}  # folded stem -> {"value": column, "base": column, "plain": column}
     for name in plain:
-        base = BASE_SUFFIX.match(name)
-        if base:
-            measure = base.group("m")
-            value_col = next((lowered[k] for k in (measure.lower(), f"{measure.lower()}_rate", f"{measure.lower()} rate",
-                                                     f"{measure.lower()}_score", f"{measure.lower()}_pct") if k in lowered), None)
-            if value_col:
-                roles["values"][measure] = value_col
-                roles["bases"][measure] = name
+        stem, kind = split_suffix(name)
+        stems.setdefault(_norm(stem), {}).setdefault(kind or "plain", name)
+    for name in plain:  # "X_base" / "X n" / "X (n)" beside "X_rate", "X %", "X (%)" or "X"
+        stem, kind = split_suffix(name)
+        if kind != "base":
+            continue
+        found = stems[_norm(stem)]
+        value_col = found.get("value") or found.get("plain")
+        if value_col:
+            measure = split_suffix(value_col)[0] if value_col != found.get("plain") else value_col
+            roles["values"][measure] = value_col
+            roles["bases"][measure] = name
     paired = set(roles["values"].values()) | set(roles["bases"].values())
-    for name in plain:  # a rate without a base of its own ("Physical_public_rate")
-        value = VALUE_SUFFIX.match(name)
-        if value and name not in paired and value.group("m") not in roles["values"]:
-            roles["values"][value.group("m")] = name
+    for name in plain:  # a rate without a base of its own ("Physical_public_rate", "Burned out %")
+        stem, kind = split_suffix(name)
+        if kind == "value" and name not in paired and stem not in roles["values"]:
+            roles["values"][stem] = name
     return roles
 
 
@@ -111,6 +127,7 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
                             ask_year=None, progress: Progress | None = None) -> SurveyData:
     frames, attributes, warnings, measures_found, sheets = [], [], [], {}, []
     context: dict[str, str] = {}
+    weighting_stated = False
     for sheet in first_sheets(source):
         head = source.rows(sheet, limit=40)
         h = mapping.header_row - 1 if mapping and mapping.header_row else find_header_row(head)
@@ -146,6 +163,7 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
         plan = _plan(table, roles, bank, latest)
         warnings += [f"'{sheet}': {w}" for w in plan["warnings"]]
         weighted = np.zeros(len(table), dtype=bool)
+        weighting_stated = weighting_stated or bool(plan["weighting"])
         if plan["weighting"]:
             weighted = np.array([_is_weighted(cell_text(v)) for v in table[plan["weighting"]]], dtype=bool)
         respondents = to_numbers(table[plan["respondents"]])[0] if plan["respondents"] else None
@@ -197,7 +215,8 @@ def read_organisation_table(source: Source, bank: QuestionBank, *, mapping: Colu
         provenance=Provenance(path=str(source.path), kind="organisation_table", sheets=tuple(sheets)),
         aggregates=long[list(AGGREGATE_COLUMNS)],
         warnings=tuple(dict.fromkeys(warnings)),
-        details={"measures": measures_found, "organisation attributes": context, "former names": former},
+        details={"measures": measures_found, "organisation attributes": context, "former names": former,
+                 "weighting stated": weighting_stated},
         org_attributes=attrs.reset_index(drop=True),
     )
 
@@ -210,7 +229,9 @@ def _proportion_columns(table: pd.DataFrame, plan: dict) -> tuple[set[str], set[
     harm of 0.8 % in a table of percentages must not become 80 %. A column is read as proportions
     when all its values are within 0-1, its name does not say per cent, and most of the file's rate
     columns are within 0-1 too (a table is written one way; a few columns over 1 are percentages,
-    e.g. a response rate). Returns (columns read as proportions, columns within 0-1 read as percentages)."""
+    e.g. a response rate); when every rate is within 0-1, all are proportions (an Excel cell shown as
+    "28.0%" holds 0.28), whatever their names say. Returns (columns read as proportions, columns within
+    0-1 read as percentages)."""
     maxima = {}
     for _, (col, match) in plan["measures"].items():
         if match.unit != "%":
@@ -219,7 +240,11 @@ def _proportion_columns(table: pd.DataFrame, plan: dict) -> tuple[set[str], set[
         finite = values[np.isfinite(values)]
         if len(finite):
             maxima[col] = float(np.abs(finite).max())
-    small = {c for c, m in maxima.items() if m <= 1.0 and not PERCENT_NAME.search(c) and not percent_signed(table[c])}
+    signed = {c for c in maxima if percent_signed(table[c])}  # "0.8%" written out: a percentage, whatever else
+    if maxima and all(m <= 1.0 for c, m in maxima.items() if c not in signed) and len(signed) < len(maxima):
+        # every rate within 0-1: a table of proportions (Excel's "0.0%" cells are stored so), names with "%" too
+        return {c for c in maxima if c not in signed}, set()
+    small = {c for c, m in maxima.items() if m <= 1.0 and not PERCENT_NAME.search(c) and c not in signed}
     if len(small) * 2 > len(maxima):
         return small, {c for c in maxima if c not in small and maxima[c] <= 1.0}
     return set(), small
@@ -251,7 +276,7 @@ def _plan(table: pd.DataFrame, roles: dict, bank: QuestionBank, year: int) -> di
     for measure_name, col in roles["values"].items():
         suffix = VALUE_SUFFIX.match(col)
         unit = "score" if suffix and col.lower().endswith("score") else ("%" if suffix else None)
-        match = vocab.measure(col, bank, year, unit) or vocab.measure(measure_name, bank, year, unit)
+        match = _tie(vocab, (col, measure_name), bank, year, unit, to_numbers(table[col])[0])
         if match is None and (vocab.is_composition(measure_name) or vocab.is_context(measure_name)):
             plan["numbers"].append(col)
             plan["context"][col] = ("workforce composition (context, not a survey result)" if vocab.is_composition(measure_name)
@@ -281,7 +306,7 @@ def _plan(table: pd.DataFrame, roles: dict, bank: QuestionBank, year: int) -> di
             plan["numbers"].append(col)
             plan["context"][col] = "respondents (the base where a measure has none of its own)"
             continue
-        match = vocab.measure(col, bank, year, _unit_of(numbers))
+        match = _tie(vocab, (col,), bank, year, None, numbers)
         if match is not None and match.kind == "measure":
             plan["measures"][col] = (col, match)
             continue
@@ -319,6 +344,20 @@ def _one_column_per_measure(plan: dict) -> None:
             plan["measures"][name] = (col, Match("own", name, "own name", match.unit, name))
             plan["warnings"].append(f"'{col}' also looks like {match.measure}, which '{plan['measures'][owners[match.measure][1]][0]}' "
                                     "already gives: it is kept under its own name.")
+
+
+def _tie(vocab, names: tuple[str, ...], bank: QuestionBank, year: int, unit: str | None, numbers: np.ndarray):
+    """The bank measure a column is, trying its names in turn. A column that does not say its unit is a
+    percentage if any value is over 10, else a 0-10 score is tried first ("Thinking of leaving" holding
+    6.8 is the sub-score, not 6.8 % who often think of leaving)."""
+    if unit is None:
+        unit = _unit_of(numbers)
+    for u in ((unit,) if unit else ("score", "%")):
+        for name in names:
+            match = vocab.measure(name, bank, year, u)
+            if match is not None:
+                return match
+    return None
 
 
 def _own(measure_name: str, col: str, bank: QuestionBank, year: int, unit: str | None):

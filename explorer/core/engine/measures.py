@@ -66,7 +66,9 @@ def measures_for(spec: ViewSpec, data: SurveyData, bank: QuestionBank) -> list[M
         lens = bank.lens(spec.lens)
         have = {m.id for m in out}
         for mid, (label, kind, unit) in available.items():
-            if kind in ("local", "own") and lens.matches_local(label) and mid not in have:
+            # a file's local questions join a lens by their wording; a published file's own measures do not
+            # (untied on purpose: a subgroup's, a change, another year — shown when named, never as the lens)
+            if kind == "local" and lens.matches_local(label) and mid not in have:
                 out.append(MeasureDef(mid, kind, label, spec.lens, False, unit))
     return out
 

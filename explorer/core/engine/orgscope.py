@@ -106,6 +106,8 @@ def scope(data: SurveyData, spec: ViewSpec) -> Scope:
 
     def missing(column: str, what: str) -> SpecError:
         folded = str(column).casefold().strip()
+        if folded in ("year", "survey year", "wave"):
+            return SpecError(f"Years are chosen with --year (the Year box in the window), not as a column to {what}.")
         if folded in ORGANISATION_NAMES:
             return SpecError(f"'{column}' names the organisations: choose one with --organisation (or 'Your "
                              f"organisation' in the window); {usable()}.")

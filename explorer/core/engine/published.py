@@ -30,6 +30,8 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
     n_orgs = len(real)
     by_measure = {m.id: m for m in measures}
     info = assemble.dataset_info(data)
+    if data.details.get("weighting stated") is False:  # an organisation table without a Weighting column
+        info["weighting_stated"] = False
     wanted = table[table["measure"].astype(str).isin(list(by_measure))]
     if spec.organisation:
         ours = _our_rows(data, spec.organisation)
@@ -103,6 +105,9 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
         if m in derived and stat == "positive":
             shown.setdefault(derived[m], {})[label] = None
     notes += [f"{how}: {', '.join(labels)}." for how, labels in shown.items()]
+    absent = [by_measure[m].label for m in spec.measures if m in by_measure and m not in set(frame["measure"].astype(str))]
+    if absent:  # named on purpose, so said: never dropped silently
+        notes.insert(0, f"Not in this file for this selection: {', '.join(absent)}.")
     if ours is None or sc.by_attribute or sc.filtered:
         notes.append(f"A figure for organisations together is the median organisation's (each organisation's figure on "
                      f"fewer than {spec.threshold} responses left out); its n is their responses added up.")

@@ -114,10 +114,13 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
     notes += _weight_notes(prep, spec, view)
     chunks: list[dict] = []
     ctx = cells.Context(prep, view, audit)
+    absent = []
     for i, m in enumerate(measures):
         if progress is not None:
             progress(i / max(1, len(measures)), f"Working out {m.label}")
         if m.kind != "score" and prep.state(m) is None:
+            if m.id in spec.measures:
+                absent.append(m.label)  # named on purpose: said, never dropped silently
             continue
         for statistic in statistics_for(m, spec.statistics):
             chunks += cells.frame(ctx, m, statistic)
@@ -144,6 +147,8 @@ def compute(prep: Prepared, spec: ViewSpec, benchmark: SurveyData | None = None,
     table = assemble.order(published.drop_private(published.blank(table)), measures, keep=("audit",) if audit else ())
     table["suppressed"] = table["suppressed"].astype(bool)
     members = table.pop("audit").tolist() if audit and "audit" in table.columns else None
+    if absent:
+        notes.append(f"Not in this file: {', '.join(absent)}.")
     notes += _view_notes(prep, view, shown, table)
     notes += _partial_score_notes(prep, measures)
     if coarsened:
