@@ -495,3 +495,11 @@ def test_a_file_without_a_weighting_column_does_not_claim_to_be_unweighted(tmp_p
     assert session.compute(session.spec.with_(lens="bullying")).dataset["weighting_stated"] is False
     big, _ = table  # with a Weighting column
     assert "weighting_stated" not in big.compute(big.spec.with_(lens="bullying", organisation="R01")).dataset
+
+
+def test_a_filter_and_compare_by_on_the_same_column_does_not_print_the_group_twice(table):
+    session, _ = table
+    r = session.compute(session.spec.with_(lens="bullying", filter=Eq("Region", "London"), breakdown=("Region",),
+                                           years=(2024,)))
+    assert set(r.table["group"]) == {"All staff"}
+    assert any("Every organisation shown is in one Region group (London)" in n for n in r.notes)

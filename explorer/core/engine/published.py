@@ -60,9 +60,14 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
         info["subject"] = "Median organisation"  # what the whole-selection rows are
         sel = _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, None, data, spec)
     info["benchmark_group"] = spec.benchmark_group or group_name  # the band's and the ranks' group
+    one_group = []
     for column in sc.by_attribute:  # groups of organisations: each group's median organisation
-        sel = pd.concat([sel, _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, column, data, spec)],
-                        ignore_index=True)
+        groups = _median_rows(_subject(wanted, sc, keep_orgs=True), sc.orgs, column, data, spec)
+        if ours is None and groups["group"].nunique() == 1:  # the one group is the whole selection: not twice
+            one_group.append(f"Every organisation shown is in one {column} group ({groups['group'].iloc[0]}), so "
+                             "its figures are those of the whole selection.")
+            continue
+        sel = pd.concat([sel, groups], ignore_index=True)
     for column in sc.by_breakdown:  # the file's own groups: this organisation's, or none to show
         if not (sel["breakdown"].astype(str) == column).any():
             whose = info["organisation"] if ours is not None else "organisations"
@@ -105,6 +110,7 @@ def compute(data: SurveyData, spec: ViewSpec, bank: QuestionBank) -> Results:
         if m in derived and stat == "positive":
             shown.setdefault(derived[m], {})[label] = None
     notes += [f"{how}: {', '.join(labels)}." for how, labels in shown.items()]
+    notes += one_group
     absent = [by_measure[m].label for m in spec.measures if m in by_measure and m not in set(frame["measure"].astype(str))]
     if absent:  # named on purpose, so said: never dropped silently
         notes.insert(0, f"Not in this file for this selection: {', '.join(absent)}.")
