@@ -186,6 +186,11 @@ def _benchmark_header() -> str:
     return f"Benchmark {load_unverified().benchmark_average}"
 
 
+def _published(results: Results) -> bool:
+    """Figures a file publishes (no respondents here): changes and differences are not tested."""
+    return results.dataset.get("kind", "respondents") != "respondents"
+
+
 def _comparator_columns(results: Results, rows: list) -> tuple[list[tuple[str, Callable]], list[str]]:
     """The comparator's columns (header, cell maker) and what their marks mean."""
     comparator = results.spec.comparator
@@ -197,8 +202,13 @@ def _comparator_columns(results: Results, rows: list) -> tuple[list[tuple[str, C
         columns.append(("Organisation", lambda r: _fmt_value(r.comparator_value, r.unit)))
         columns.append(("Difference", lambda r: _fmt_difference(r.comparator_difference, r.unit,
                                                                 r.comparator_significant)))
-        legend.append("Organisation: the figure for the whole (filtered) organisation ('-' on its own row); Difference: "
-                      "the group minus it, * where the group differs significantly from the rest of the organisation.")
+        if _published(results):  # the file's figures: the organisation's own beside each group, nothing tested
+            legend.append("Organisation: the organisation's own published figure ('-' on its own row); Difference: "
+                          "the group minus it (published figures: not tested for significance).")
+        else:
+            legend.append("Organisation: the figure for the whole (filtered) organisation ('-' on its own row); "
+                          "Difference: the group minus it, * where the group differs significantly from the rest of "
+                          "the organisation.")
     has_band = any(not _missing(r.benchmark_median) for r in rows)
     if comparator == "benchmark" or has_band:
         header = _benchmark_header()
@@ -233,7 +243,9 @@ def main_table(results: Results, notes: Notes, bank) -> tuple[list[str], list[st
         columns.append(Column("Change", [change_cell(r, notes, bank, combined) for r in rows], narrowest=12))
         from explorer.core.engine.assemble import alpha_text
 
-        legend.insert(0, f"Change: since the previous survey year; * a significant change (two-sided, {alpha_text()}).")
+        legend.insert(0, "Change: since the previous survey year; * where the file flags a significant change (others "
+                         "are not tested)." if _published(results) else
+                      f"Change: since the previous survey year; * a significant change (two-sided, {alpha_text()}).")
     if means:
         legend.append("Mean: the average answer code (1 = the first answer option), specials such as "
                       "\"Don't know\" left out.")

@@ -428,16 +428,18 @@ def change_short(change, significant, lower_is_better: bool, unit: str) -> str:
 
 
 def context_parts(context: dict) -> list[str]:
-    """The file's own numbers about an organisation, one phrase each: 'Female 81.6%', 'Respondents 3,332'."""
-    import re
-
+    """The file's own numbers about an organisation, one phrase each: 'Turnover rate 28.8', 'Female 81.6%',
+    'Respondents 3,332'. The column's own name is kept (only underscores become spaces: 'Staff survey
+    response rate 18.5' must not read as 18 responses), one decimal unless the value is whole, and a %
+    only where the file's units say so (and the name does not already carry one)."""
     parts = []
     units = context.get("units", {})
     for name, value in context.items():
         if name in ("year", "units") or value is None or is_missing(value):
             continue
-        label = re.sub(r"[ _](rate|pct|percent|%)$", "", name, flags=re.IGNORECASE).replace("_", " ")
-        parts.append(f"{label} {value:.1f}%" if units.get(name) == "%" else f"{label} {value:,.0f}")
+        label = str(name).replace("_", " ")
+        number = f"{value:,.0f}" if float(value) == round(float(value)) else f"{value:,.1f}"
+        parts.append(f"{label} {number}{'%' if units.get(name) == '%' and '%' not in label else ''}")
     return parts
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from explorer.cli_text import results_as_text
 from explorer.core.session import Session
 from explorer.export import gather, write_pack
-from explorer.figures import context_words
+from explorer.figures import context_parts, context_words
 
 RESPONDENT_WORDS = ("weight column", "combined groups", "number of people answering", "each respondent counts once")
 
@@ -25,7 +25,8 @@ def org_csv(path, weighting=lambda code: "Occupation Group"):
             code = f"R{i:02d}"
             base = int(rng.integers(400, 900))
             rows.append({"ODS code": code, "Year": year, "Organisation name": f"Trust {i}",
-                         "Region": ["London", "Midlands"][i % 2], "Weighting": weighting(code),
+                         "Region": ["London", "Midlands"][i % 2],
+                         **({"Weighting": weighting(code)} if weighting is not None else {}),
                          "Emotional_colleagues_base": base, "Emotional_colleagues_rate": round(rng.uniform(0.1, 0.3), 3),
                          "Burned_out_base": base, "Burned_out_rate": round(rng.uniform(0.2, 0.4), 3),
                          "Female_rate": 0.816 if code == "R01" else 0.7, "Respondents": base + 10})
@@ -66,7 +67,7 @@ def test_a_published_pack_says_the_files_weighting_and_n_and_shows_the_organisat
     summary = text["Summary"]
     heading = summary.index("About Trust 1 (context, not survey results)")
     assert heading < summary.index("Findings")
-    assert "Female 81.6%" in summary[heading + 1] and "Respondents" in summary[heading + 1]
+    assert "Female rate 81.6%" in summary[heading + 1] and "Respondents 410" in summary[heading + 1]
     assert notes_row(text, "Organisation context") == context_words("Trust 1", pack.context)
 
 
@@ -99,6 +100,56 @@ def test_the_text_table_puts_the_organisation_context_under_its_title(tmp_path):
     lines = results_as_text(results, session.bank).splitlines()
     assert lines[0] == "Trust 1 (organisation_table)"
     assert lines[1] == context_words("Trust 1", results.dataset["organisation_context"])
-    assert lines[1].startswith("About Trust 1 in 2024 (") and "Female 81.6%" in lines[1]
+    assert lines[1].startswith("About Trust 1 in 2024 (") and "Female rate 81.6%" in lines[1]
     demo = Session.open_demo()
     assert not results_as_text(demo.compute(demo.spec.with_(lens="morale")), demo.bank).splitlines()[1].startswith("About")
+
+
+def test_a_file_that_does_not_say_its_weighting_is_never_called_unweighted(tmp_path):
+    session = Session.open(org_csv(tmp_path / "no weighting 2024.csv", weighting=None))
+    pack, text = written(session, session.spec.with_(organisation="R01"), tmp_path)
+    for name, cells in text.items():
+        assert cells[1] == ("Trust 1, 2024: the file's published figures; the file does not say whether its "
+                            "figures are weighted."), name
+    assert notes_row(text, "Weighting").startswith("The file does not say whether its figures are weighted "
+                                                   "(published figures, shown as given)")
+    everything = " ".join(c for cells in text.values() for c in cells)
+    assert "unweighted" not in everything and "as the file says of each" not in everything
+
+
+def test_published_groups_are_set_beside_the_organisations_own_figure_and_never_called_significant(tmp_path):
+    session = Session.open(org_csv(tmp_path / "organisation results 2024.csv"))
+    pack, text = written(session, session.spec.with_(organisation="R01", breakdown=("Region",)), tmp_path)
+    summary = " ".join(text["Summary"])
+    assert "by Region," in summary and "(significance not tested)" in summary
+    assert "is significant" not in summary
+    breakdowns = text["Breakdowns"]
+    assert "Trust 1 (own figure)" in breakdowns and "All staff" not in breakdowns
+    assert "(Trust 1's own figure is not shaded: it is the reference)" in breakdowns[2]
+    assert "whole selection" not in " ".join(breakdowns + text["Bullying"])
+    assert "Trust 1 (own figure)" in text["Bullying"]  # the reference row of each measure's groups
+    # a pack with no groups suggests a column this file has, never one it lacks
+    _, plain = written(session, session.spec.with_(organisation="R01"), tmp_path, "plain.xlsx")
+    assert "Choose one (for example Region) and export again." in plain["Breakdowns"][2]
+
+
+def test_the_text_table_never_marks_a_published_difference_significant(tmp_path):
+    session = Session.open(org_csv(tmp_path / "organisation results 2024.csv"))
+    spec = session.spec.with_(lens="morale", organisation="R01", breakdown=("Region",), comparator="organisation")
+    text = results_as_text(session.compute(spec), session.bank)
+    flat = " ".join(text.split())
+    assert "differs significantly" not in flat and "a significant change (two-sided" not in flat
+    assert "Organisation: the organisation's own published figure ('-' on its own row); Difference: the group minus " \
+           "it (published figures: not tested for significance)." in flat
+    demo = Session.open_demo()
+    flat = " ".join(results_as_text(demo.compute(demo.spec.with_(lens="morale", breakdown=("Directorate",),
+                                                                  comparator="organisation")), demo.bank).split())
+    assert "differs significantly from the rest of the organisation" in flat  # respondents: tested
+
+
+def test_context_keeps_each_columns_own_name_and_one_decimal():
+    context = {"year": 2024, "Turnover rate": 28.8, "Staff_survey_response_rate": 18.5, "Headcount": 7698.0,
+               "Medical & dental %": 45.1, "Female": 81.6, "Agency spend": 800769.0,
+               "units": {"Medical & dental %": "%", "Female": "%"}}
+    assert context_parts(context) == ["Turnover rate 28.8", "Staff survey response rate 18.5", "Headcount 7,698",
+                                      "Medical & dental % 45.1", "Female 81.6%", "Agency spend 800,769"]

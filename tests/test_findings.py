@@ -273,3 +273,31 @@ def test_findings_module_imports_no_qt_and_nothing_from_the_window():
             "or m.startswith('explorer.ui')]; assert not bad, bad")
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+# ------------------------------------------------------------------------------ published figures
+def test_untested_changes_of_groups_are_said_not_tested_never_not_significant():
+    """Published changes are not tested (significant None): 'none of these changes is significant' would
+    claim a test that was never run."""
+    org = row(change=-2.0)
+    groups = [group("London", value=18.0, change=-1.0), group("Midlands", value=22.0, change=1.0)]
+    spread = [f for f in findings(results(org, *groups)) if f.kind == "spread"][0].text
+    assert spread.endswith("1 of the 2 groups shown improved on 2024 and 1 got worse (significance not tested).")
+    assert "is significant" not in spread
+    tested = [group("London", value=18.0, change=-1.0, significant=False),
+              group("Midlands", value=22.0, change=1.0, significant=None)]
+    said = [f for f in findings(results(org, *tested)) if f.kind == "spread"][0].text
+    assert "none of the tested changes is significant (the others' significance not tested)" in said
+    both = [group("London", value=18.0, change=-1.0, significant=False),
+            group("Midlands", value=22.0, change=1.0, significant=False)]
+    assert "none of these changes is significant" in texts(findings(results(org, *both)))
+
+
+def test_figures_of_a_file_that_does_not_say_its_weighting_are_never_called_unweighted():
+    table = results(row(change=-2.0), row(measure="other", label="Other", value=30.0))
+    stated = texts(findings(table)) + summary_line(table)
+    assert "(n = 1,000, unweighted)" in stated and summary_line(table).endswith(": unweighted.")
+    unknown = Results(table=table.table, spec=ViewSpec(), dataset={"weighting_stated": False})
+    said = texts(findings(unknown))
+    assert "unweighted" not in said and "weighted" not in said and "20.0% (n = 1,000), down 2.0 points" in said
+    assert summary_line(unknown) == "All staff, 2025: the file does not say whether its figures are weighted."

@@ -73,10 +73,13 @@ def _n(n) -> str:
 
 
 def _base(row) -> str:
-    """'21.7% (n = 4,155, unweighted)'."""
+    """'21.7% (n = 4,155, unweighted)'; no weighting word where it is unknown (``weighted`` None: a published
+    file that does not say whether its figures are weighted)."""
     n = _n(row["n"])
-    weighting = "weighted" if _flag(row["weighted"]) else "unweighted"
-    return f"{_value(float(row['value']), row['unit'])} ({f'n = {n}, ' if n else ''}{weighting})"
+    flag = _flag(row["weighted"])
+    said = [f"n = {n}"] if n else []
+    said += [] if flag is None else ["weighted" if flag else "unweighted"]
+    return f"{_value(float(row['value']), row['unit'])}" + (f" ({', '.join(said)})" if said else "")
 
 
 def _direction(difference: float, lower_is_better: bool) -> str:
@@ -156,7 +159,7 @@ def _benchmark(org) -> Finding | None:
     direction = _direction(gap, org["lower_is_better"])
     text = (f"{org['label']}: {_base(org)} is {shown} points {'above' if gap > 0 else 'below'} the median of "
             f"similar trusts ({_value(float(median), unit)}), which is {direction} (a gap not tested for "
-            f"significance{'' if _flag(org['weighted']) else '; their figures are weighted, this one is not'}).")
+            f"significance{'; their figures are weighted, this one is not' if _flag(org['weighted']) is False else ''}).")
     return _make("benchmark", org, text, TIER["benchmark"] + _weight(gap, unit), direction=direction)
 
 
@@ -187,10 +190,16 @@ def _spread(org, breakdown: str, groups: list[dict]) -> Finding | None:
     if len(rows) - better - worse:
         text += f" ({len(rows) - better - worse} unchanged)"
     marks = [(r["group"], w) for r, w in zip(rows, ways) if _flag(r["significant"]) is True and w]
+    untested = sum(_flag(r["significant"]) is None for r in rows)  # published changes: not tested
     if marks:
         text += "; significantly " + "; significantly ".join(
             f"{w}: {', '.join(str(g) for g, x in marks if x == w)}" for w in ("better", "worse")
             if any(x == w for _, x in marks))
+        text += " (the others' significance not tested)" if untested else ""
+    elif untested == len(rows):
+        text += " (significance not tested)"
+    elif untested:
+        text += "; none of the tested changes is significant (the others' significance not tested)"
     else:
         text += "; none of these changes is significant"
     return _make("spread", org, text + ".", TIER["spread"] + 0.5 * len(marks) / len(rows),
@@ -209,6 +218,8 @@ def findings(results: Results, year: int | None = None, limit: int | None = None
             return []
         year = int(t["year"].max())
     t = t[t["year"] == year]
+    if not results.dataset.get("weighting_stated", True):  # the file does not say: no sentence says either way
+        t = t.assign(weighted=None)
     by_measure: dict[tuple, list[dict]] = {}
     for rec in t.to_dict("records"):  # plain rows: a pandas filter per measure took 10 ms each
         by_measure.setdefault((rec["measure"], rec["statistic"]), []).append(rec)
@@ -251,5 +262,6 @@ def summary_line(results: Results, year: int | None = None) -> str:
                      f"{int(count):,} {'respondent' if int(count) == 1 else 'respondents'}")
     rows = t[t["year"] == year] if t is not None and not t.empty else t
     weighted = bool(rows["weighted"].astype(bool).any()) if rows is not None and len(rows) else results.spec.weighted
-    parts.append("weighted" if weighted else "unweighted")
+    parts.append("the file does not say whether its figures are weighted"
+                 if not results.dataset.get("weighting_stated", True) else "weighted" if weighted else "unweighted")
     return f"{results.filter_description or ORGANISATION_GROUP}, {year}: {', '.join(parts)}."

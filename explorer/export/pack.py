@@ -16,7 +16,7 @@ from explorer import figures as F
 from explorer.core.findings import Finding, findings, summary_line
 from explorer.core.progress import Progress
 from explorer.core.questionbank import QuestionBank
-from explorer.core.results import Results
+from explorer.core.results import ORGANISATION_GROUP, Results
 from explorer.core.session import Session
 from explorer.core.viewspec import LENSES, SpecError, ViewSpec
 
@@ -65,12 +65,30 @@ class Pack:
     notes: list[str] = field(default_factory=list)  # the engine's notes, once each
     template: list[str] = field(default_factory=list)  # made from a template: what could not be matched
     published: bool = False  # the file's own published figures (not respondents' answers): weighting and n as given
+    columns: list[str] = field(default_factory=list)  # the data's compare-by columns (to suggest one it has)
 
     @property
     def context(self) -> dict:
         """Published data: the file's own numbers about the organisation (workforce composition ...), which
         are context, never survey results; empty when there are none."""
         return dict(self.dataset.get("organisation_context") or {})
+
+    @property
+    def reference(self) -> str:
+        """The row the groups are set beside: respondent data's whole selection; on published data the
+        organisation's own figure (the groups are other organisations' medians or the file's breakdowns)."""
+        if not self.published:
+            return "the whole selection"
+        org = self.dataset.get("organisation")
+        return f"{org}'s own figure" if org else "the median organisation's figure"
+
+    @property
+    def reference_name(self) -> str:
+        """The reference row's name in tables: 'All staff', or on published data 'Trust A (own figure)'."""
+        if not self.published:
+            return ORGANISATION_GROUP
+        org = self.dataset.get("organisation")
+        return f"{org} (own figure)" if org else "Median organisation"
 
     @property
     def findings(self) -> list[Finding]:
@@ -146,12 +164,16 @@ def gather(session: Session, spec: ViewSpec | None = None, options: PackOptions 
     selection = published_selection(parts, year) if published else summary_line(shown, year)
     return Pack(spec=spec, options=options, year=year, parts=parts, dataset=first.dataset,
                 source=session.source.name if session.source is not None else "", selection=selection,
-                title=title, bank=session.bank, notes=list(dict.fromkeys(notes)), published=published)
+                title=title, bank=session.bank, notes=list(dict.fromkeys(notes)), published=published,
+                columns=[c.label for c in catalog.columns])
 
 
 def published_weighting(parts: dict[str, LensPart], year: int | None = None) -> str:
     """How the file weights the pack's published figures (of ``year``, else all): each Results row says
-    what the file says of its figure, so "weighted", "unweighted" or "some weighted, some unweighted"."""
+    what the file says of its figure, so "weighted", "unweighted" or "some weighted, some unweighted";
+    "not stated" where the file says nothing of weighting (its rows' False then means unknown, not unweighted)."""
+    if not all(p.results.dataset.get("weighting_stated", True) for p in parts.values()):
+        return "not stated"
     flags = set()
     for part in parts.values():
         t = part.results.table
@@ -168,4 +190,6 @@ def published_selection(parts: dict[str, LensPart], year: int) -> str:
     first = next(iter(parts.values())).results
     who = first.filter_description or first.dataset.get("organisation") or "All organisations"
     weighting = published_weighting(parts, year)
+    if weighting == "not stated":
+        return f"{who}, {year}: the file's published figures; the file does not say whether its figures are weighted."
     return f"{who}, {year}: the file's published figures, {weighting}, as the file says."

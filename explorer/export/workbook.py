@@ -245,7 +245,8 @@ class Book:
         rows = []
         for rec in recs:
             cells = _figure_cells(rec)
-            name = str(rec["group"]) + (" (whole selection)" if rec["group"] == ORGANISATION_GROUP else "")
+            name = (pack.reference_name + ("" if pack.published else " (whole selection)")
+                    if rec["group"] == ORGANISATION_GROUP else str(rec["group"]))
             if rec["suppressed"]:
                 name += " (withheld)"
             rows.append([name, cells[0], cells[1], None if rec["suppressed"] else F.number(rec.get("vs_rest")),
@@ -268,7 +269,7 @@ class Book:
                  f"{F.format_value(top[-1]['value'], unit)}") if top else "every group withheld"
         self.chart(ws, chart, f"{get_column_letter(CHART_COLUMN)}{row}", f"{label} by {by}, {pack.year}",
                    f"Bar chart of {label} for each {by} group in {pack.year}, highest first ({polarity}): {words}; "
-                   f"the first bar is the whole selection; withheld groups have no bar.")
+                   f"the first bar is {pack.reference}; withheld groups have no bar.")
         return max(last + 2, row + int(chart.height / 0.53) + 1)
 
     def answers_block(self, ws, lens: str, answers: Results, row: int) -> int:
@@ -332,11 +333,11 @@ class Book:
         if not by:
             X.put(ws, 4, 1, "The groups were left out of this pack (as chosen when it was made)." if pack.spec.breakdown
                   else "No 'compare by' column was chosen for this pack, so there are no groups to set side by "
-                       "side. Choose one (for example Directorate) and export again.", font=X.NOTE)
+                       f"side. Choose one ({_example(pack)}) and export again.", font=X.NOTE)
             _widths(ws, {1: 100})
             return
         X.paragraph(ws, 3, f"By {by}. Shading runs from worse (orange) to better (purple) along each row, lower-is-better "
-                           "measures reversed (the whole selection is not shaded: it is the reference); the value is "
+                           f"measures reversed ({pack.reference} is not shaded: it is the reference); the value is "
                            f"always printed. 'withheld': fewer than {self.threshold} responses, or withheld to protect "
                            "a smaller group.", 8, 95, font=X.NOTE)
         groups: list[str] = []
@@ -353,7 +354,7 @@ class Book:
                     if g not in groups:
                         groups.append(g)
                 lines.append((lens, label, org.iloc[0].to_dict() if len(org) else None, values))
-        headers = ["Measure", "Lens", "Lower is better", ORGANISATION_GROUP] + groups
+        headers = ["Measure", "Lens", "Lower is better", pack.reference_name] + groups
         rows, formats = [], []
         for lens, label, org, values in lines:
             unit = (org or next(iter(values.values()), {})).get("unit", "%")
@@ -517,6 +518,7 @@ def _weighting(pack: Pack) -> str:
     if pack.published:  # the file's own figures: weighted as the file says of each, n as the file gives it
         said = {"weighted": "All figures are weighted, as the file says of each",
                 "unweighted": "All figures are unweighted, as the file says of each",
+                "not stated": "The file does not say whether its figures are weighted",
                 }.get(published_weighting(pack.parts), "Some figures are weighted and some are not, as the file says "
                                                        "of each")
         return f"{said} (published figures, shown as given); n is {_published_n(pack)}."
@@ -569,6 +571,11 @@ def _by_column(per_row: list[list]) -> list[list] | None:
     if not per_row:
         return None
     return [[line[j] for line in per_row] for j in range(len(per_row[0]))]
+
+
+def _example(pack: Pack) -> str:
+    """A compare-by column to suggest, one the data has ('for example Region'), or 'a column' when none."""
+    return f"for example {pack.columns[0]}" if pack.columns else "a column"
 
 
 def _rest_words(rec: dict) -> str:
