@@ -23,6 +23,19 @@ COMPARATOR_WORDS = {"last_year": "Last year", "organisation": "The whole organis
 SEARCH_FROM = 10  # lists longer than this get a search box
 
 
+PUBLISHED_FAMILIES = {"organisations", "published"}  # published data: organisation attributes, the file's breakdowns
+
+
+def rule_words(families: set[str]) -> str:
+    """Why the other family of columns is greyed out, true for the data: respondent columns would reveal
+    small groups; a published file gives its figures one breakdown at a time."""
+    if families & PUBLISHED_FAMILIES:
+        return ("Published figures are given for one breakdown at a time: organisation columns and the file's "
+                "breakdowns cannot be crossed; clear one to use the other.")
+    return ("The organisation's own columns and the equality columns cannot be combined "
+            "(it would reveal small groups); clear one to use the other.")
+
+
 class ColumnFilter(QGroupBox):
     changed = Signal()
 
@@ -324,9 +337,7 @@ class FilterPanel(QWidget):
         filtered = {w.family for w in self.columns.values() if w.chosen()}
         for i in range(1, self.by1.count()):
             self.by1.model().item(i).setEnabled(not filtered or self.columns[self.by1.itemData(i)].family in filtered)
-        self.rule.setText("" if not used else
-                          "The organisation's own columns and the equality columns cannot be combined "
-                          "(it would reveal small groups); clear one to use the other.")
+        self.rule.setText("" if not used else rule_words(used))
 
     def _emit(self) -> None:
         if self._quiet:

@@ -26,7 +26,7 @@ from explorer import palette as P
 from explorer.ui.charts import on_screen
 from explorer.ui.compute import Computer
 from explorer.ui.filterpanel import FilterPanel
-from explorer.ui.pages import LENS_TITLES, LensPage, OverviewPage
+from explorer.ui.pages import LENS_TITLES, LensPage, OverviewPage, example_words
 from explorer.ui.questions import OrganisationsPage, QuestionsPage
 from explorer.ui.workers import Worker
 
@@ -466,7 +466,11 @@ class MainWindow(QMainWindow):
         self.catalog = catalog
         self.panel.set_catalog(catalog, session.spec)
         self.questions.set_catalog(catalog, session.bank)
-        self.lens_pages["bullying"].set_columns(catalog.columns)
+        self.lens_pages["bullying"].set_columns(catalog.columns, published=not data.is_respondent_level)
+        # a published file with no weighting column: the ranking never calls its figures unweighted
+        self.organisations.weighting_stated = data.details.get("weighting stated") is not False
+        for view in [page.view for page in self.lens_pages.values()] + [self.questions.view]:
+            view.example = example_words(catalog.columns)  # a column this data has, never one it lacks
         self.stack.setCurrentIndex(1)
         self.status.setText(self._loaded_words())
         self._update_actions()
@@ -759,7 +763,9 @@ class MainWindow(QMainWindow):
             ours = info.get("organisation") or "not chosen (choose it under 'Your organisation')"
             if spec.organisation is not None and spec.organisation == getattr(self, "auto_organisation", None):
                 ours += " — the first in the file; choose yours under 'Your organisation'"
-            return (f"Organisations in {info.get('benchmark_group', '')}, {year} · published figures · yours: {ours}",
+            group = info.get("benchmark_group")
+            among = f"Organisations in {group}" if group else "All organisations in the file"
+            return (f"{among}, {year} · published figures · yours: {ours}",
                     f"Organisations with fewer than {spec.threshold} responses are withheld and not ranked.")
         who = first.filter_description or "All staff"
         n = first.extra.get("respondents", {}).get(year)
@@ -772,6 +778,8 @@ class MainWindow(QMainWindow):
         counted = (f"{n:,} respondents" if n else "no respondents can be shown") if self.data.is_respondent_level \
             else "published figures, each with its own n"
         parts = [f"{who}, {year}", counted,
+                 "the file does not say whether its figures are weighted"
+                 if not shown.dataset.get("weighting_stated", True) else
                  "weighted" if weighted else "unweighted (this view cannot be weighted)" if spec.weighted else "unweighted"]
         if spec.breakdown:
             parts.append("compared by " + " and ".join(spec.breakdown))

@@ -88,6 +88,33 @@ def headline_cells(row) -> list[str]:
     return [F.format_value(row["value"], unit), F.format_n(row["n"]), change or "no figure last year"]
 
 
+def published(results: Results) -> bool:
+    """Figures a file publishes (no respondents): their changes and groups are not tested here."""
+    return results.dataset.get("kind", "respondents") != "respondents"
+
+
+def weighting_word(results: Results, weighted: bool) -> str:
+    """'weighted' / 'unweighted', or that the file does not say (a published file with no weighting column)."""
+    if not results.dataset.get("weighting_stated", True):
+        return "weighting not stated in the file"
+    return "weighted" if weighted else "unweighted"
+
+
+def example_words(columns) -> str:
+    """A compare-by column to suggest, one the data has: 'for example Region' (or 'a column' when none)."""
+    first = next(iter(columns), None)
+    return f"for example {first.label}" if first is not None else "a column"
+
+
+def breakdown_subtitle(results: Results, what: str, better: str, weighted: str) -> str:
+    """What a breakdown chart shows: respondent groups are tested against the rest of the organisation;
+    published groups (other organisations' medians, or the file's own breakdowns) are not."""
+    if published(results):
+        return (f"{what}, {better}; {weighted}; each group beside the organisation's own figure; published "
+                "figures, differences not tested for significance")
+    return f"{what}, {better}; {weighted}; ✓/✗ = significantly better/worse than the rest of the organisation"
+
+
 class MeasureView(QWidget):
     """One measure's three charts: its trend, its breakdown by the compare-by columns and how people
     answered it (with the questions on the same scale). Used by the lens pages and the Questions page."""
@@ -104,6 +131,7 @@ class MeasureView(QWidget):
         for card in (self.trend, self.breakdown, self.answers):
             column.addWidget(card)
         self.column = column
+        self.example = "for example Directorate"  # a compare-by column to suggest: the window sets the data's own
         # set by the window: fetch_answers(sync) -> the answer shares for the current view (sync=True,
         # worked out now) or None after asking for them in the background (sync=False)
         self.fetch_answers = None
@@ -125,7 +153,7 @@ class MeasureView(QWidget):
         first = rows.iloc[0]
         unit, lower = first["unit"], bool(first["lower_is_better"])
         label = labels.get(m, m)
-        weighted = "weighted" if first["weighted"] else "unweighted"
+        weighted = weighting_word(r, bool(first["weighted"]))
         better = "lower is better" if lower else "higher is better"
         what = "% " + ("positive" if not lower else "experiencing it") if unit == "%" else "score out of 10"
         band = ""
@@ -140,9 +168,8 @@ class MeasureView(QWidget):
         by = " and ".join(r.spec.breakdown) if r.spec.breakdown else ""
         self.breakdown.chart.draw(groups, org.iloc[0] if len(org) else None, unit, lower, threshold)
         self.breakdown.set_title(f"{label}: by {by} in {year}" if by else f"{label}: breakdown",
-                                 f"{what}, {better}; {weighted}; ✓/✗ = significantly better/worse than the rest "
-                                 "of the organisation" if by else
-                                 "Choose a 'compare by' column on the left (for example Directorate) to see the "
+                                 breakdown_subtitle(r, what, better, weighted) if by else
+                                 f"Choose a 'compare by' column on the left ({self.example}) to see the "
                                  "groups side by side.")
         self.breakdown.set_table_of("breakdown", groups, unit)
         if options is not None and options.spec.measures and options.spec.lens is None \
@@ -227,11 +254,14 @@ class LensPage(QWidget):
         intro.setObjectName("hint")
         outer.addWidget(intro)
         self.splits: dict[str, QPushButton] = {}
+        self.split_row: QWidget | None = None
         if lens == "bullying":
-            row = QHBoxLayout()
-            row.addWidget(QLabel("Equality standards:", self))
+            self.split_row = QWidget(self)
+            row = QHBoxLayout(self.split_row)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(QLabel("Equality standards:", self.split_row))
             for name, _, description in EQUALITY_SPLITS:
-                button = QPushButton(f"{name} split", self)
+                button = QPushButton(f"{name} split", self.split_row)
                 button.setAccessibleName(f"{name} split")
                 button.setAccessibleDescription(description)
                 button.setToolTip(description)
@@ -240,7 +270,7 @@ class LensPage(QWidget):
                 self.splits[name] = button
                 row.addWidget(button)
             row.addStretch(1)
-            outer.addLayout(row)
+            outer.addWidget(self.split_row)
         self.split_columns: dict[str, str] = {}
         self.empty = empty_label(LENS_TITLES[lens], self)
         outer.addWidget(self.empty)
@@ -285,16 +315,21 @@ class LensPage(QWidget):
         self.drivers.setVisible(on)
         self.drivers_toggled.emit(on)
 
-    def set_columns(self, columns) -> None:
-        """Which catalog columns the WRES / WDES buttons compare by (none: the button is off, and says why)."""
+    def set_columns(self, columns, published: bool = False) -> None:
+        """Which catalog columns the WRES / WDES buttons compare by. None: on respondent data the button is
+        off and says why (the column may be named otherwise); on published data, whose breakdowns are
+        the file's, a button with nothing to split by is not shown at all (nor the row, when neither has)."""
         self.split_columns = {}
         for name, keys, description in EQUALITY_SPLITS:
             found = next((c.name for c in columns if any(k in f"{c.name} {c.label}".casefold() for k in keys)), None)
             if name in self.splits:
                 self.splits[name].setEnabled(found is not None)
+                self.splits[name].setVisible(found is not None or not published)
                 self.splits[name].setToolTip(description if found else f"{description} — this file has no such column.")
             if found:
                 self.split_columns[name] = found
+        if self.split_row is not None:
+            self.split_row.setVisible(not published or bool(self.split_columns))
 
     def _split(self, name: str) -> None:
         if name in self.split_columns:

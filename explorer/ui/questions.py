@@ -33,7 +33,7 @@ class _Browser(QWidget):
         self.measure: str | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
-        hint = QLabel(intro, self)
+        self.hint = hint = QLabel(intro, self)
         hint.setWordWrap(True)
         hint.setObjectName("hint")
         outer.addWidget(hint)
@@ -132,13 +132,23 @@ class QuestionsPage(_Browser):
         self.view.draw(results, options, self.measure, year, threshold, dict(F.measures_in(results)))
 
 
+INTRO = ("Published figures of {among}, best first; ◆ marks your organisation. These are the figures as the "
+         "file gives them, not worked out from respondents.")
+
+
+def among_words(results: Results | None) -> str:
+    """Whose figures are ranked: the benchmarking group's, or (a file with no groups) every organisation's."""
+    group = results.dataset.get("benchmark_group") if results is not None else None
+    return f"every organisation in {group}" if group else "all organisations in the file"
+
+
 class OrganisationsPage(_Browser):
-    """Published figures: the chosen organisation ranked among its benchmarking group."""
+    """Published figures: the chosen organisation ranked among its benchmarking group (or, where the file
+    has no groups, among all its organisations)."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__("Organisations", "Published figures of every organisation in the benchmarking group, "
-                         "best first; ◆ marks your organisation. These are the figures as the file gives them, not "
-                         "worked out from respondents.", ["Measure", "Your rank", "Value"], parent)
+        super().__init__("Organisations", INTRO.format(among="every organisation in the benchmarking group"),
+                         ["Measure", "Your rank", "Value"], parent)
         body = QWidget(self.scroll)
         self.column = QVBoxLayout(body)
         self.column.setContentsMargins(2, 0, 2, 0)
@@ -148,6 +158,8 @@ class OrganisationsPage(_Browser):
         self.scroll.setWidget(body)
         self.results: Results | None = None
         self.year: int | None = None
+        # whether the ranked file says how its figures are weighted, where its Results do not tell (set by the window)
+        self.weighting_stated = True
         self._pending: int | None = None  # the row to bring into view once the chart is laid out
         self.scroll.verticalScrollBar().rangeChanged.connect(self._range_changed)
 
@@ -165,6 +177,7 @@ class OrganisationsPage(_Browser):
 
     def show_results(self, results: Results, year: int) -> None:
         self.results, self.year = results, year
+        self.hint.setText(INTRO.format(among=among_words(results)))
         self.empty.setText(results.empty_reason)
         self.empty.setVisible(bool(results.empty_reason))
         measures = F.league_measures(results, year)
@@ -217,9 +230,11 @@ class OrganisationsPage(_Browser):
         unit, lower = str(rows["unit"].iloc[0]), bool(rows["lower_is_better"].iloc[0])
         polarity = rows["kind"].iloc[0] in ("item", "score")  # a file's own measure: which way is better is unknown
         shown = rows[~rows["suppressed"].astype(bool)]
-        weighting = ("weighted" if shown["weighted"].astype(bool).all() else "unweighted"
+        weighting = ("the file does not say whether they are weighted"
+                     if not self.results.dataset.get("weighting_stated", self.weighting_stated) else
+                     "weighted" if shown["weighted"].astype(bool).all() else "unweighted"
                      if not shown["weighted"].astype(bool).any() else "some weighted, some not") if len(shown) else ""
-        group = self.results.dataset.get("benchmark_group", "")
+        group = self.results.dataset.get("benchmark_group") or "all organisations in the file"
         label = str(rows["label"].iloc[0])
         self.ranking.chart.draw(rows, unit, lower, polarity)
         ours = rows.index[rows["ours"].astype(bool)].tolist()
@@ -234,6 +249,6 @@ class OrganisationsPage(_Browser):
         order = (f"{'lower' if lower else 'higher'} is better" if polarity else
                  "ordered by value, highest first (the file does not say which way is better, so not ranked)")
         self.ranking.set_title(f"{label}: {group}, {self.year}{where}",
-                               f"{order}; published figures, {weighting}; organisations with fewer than "
+                               f"{order}; published figures{', ' + weighting if weighting else ''}; organisations with fewer than "
                                f"{self.results.spec.threshold} responses are withheld and not ranked")
         self.ranking.set_table_of("league", rows, unit)
