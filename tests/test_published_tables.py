@@ -503,3 +503,14 @@ def test_a_filter_and_compare_by_on_the_same_column_does_not_print_the_group_twi
                                            years=(2024,)))
     assert set(r.table["group"]) == {"All staff"}
     assert any("Every organisation shown is in one Region group (London)" in n for n in r.notes)
+
+
+def test_ranking_a_file_without_benchmarking_groups_says_all_organisations(tmp_path):
+    path = _csv(tmp_path / "nogroup.csv", "ODS code,Year,Organisation name,Emotional_public_rate,Respondents",
+                "RA1,2024,A,25.0,900", "RA2,2024,B,22.0,800", "RA3,2024,C,28.0,700")
+    session = Session.open(path)
+    league = session.league(session.spec.with_(lens=None, measures=("harassment_public",), organisation="RA1",
+                                               years=(2024,)))
+    assert league.notes[0].startswith("All organisations in the file, ranked 1 = best")
+    assert league.dataset["weighting_stated"] is False
+    assert dict(zip(league.table["org_id"], league.table["rank"])) == {"RA2": 1, "RA1": 2, "RA3": 3}

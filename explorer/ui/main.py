@@ -787,7 +787,8 @@ class MainWindow(QMainWindow):
                       "benchmark": "compared with similar trusts"}.get(spec.comparator)
         if comparator:
             parts.append(comparator)
-        withheld = f"No figure is shown for fewer than {spec.threshold} respondents."
+        withheld = f"No figure is shown for fewer than {spec.threshold} " + \
+            ("respondents." if self.data.is_respondent_level else "responses (as the file gives them).")
         main = self.shown.get("main")
         if main is not None and spec.breakdown and len(main.table):
             t = main.table

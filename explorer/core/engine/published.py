@@ -238,6 +238,8 @@ def league(table_data: SurveyData, spec: ViewSpec, bank: QuestionBank, organisat
             raise SpecError("Choose your organisation or a benchmarking group to rank organisations in.")
         group = groups[0]
     info["benchmark_group"] = group
+    if table_data.details.get("weighting stated") is False:
+        info["weighting_stated"] = False
     info["organisation"] = str(ours["org_name"].iloc[0]) if len(ours) else None
     our_id = str(ours["org_id"].iloc[0]) if len(ours) else None
     measures = measures_for(spec, table_data, bank)
@@ -253,7 +255,7 @@ def league(table_data: SurveyData, spec: ViewSpec, bank: QuestionBank, organisat
         kept = set(zip(sc.orgs["org_id"].astype(str), sc.orgs["year"].astype(int)))
         sel = sel[[(str(o), int(y)) in kept for o, y in zip(sel["org_id"], sel["year"])]]
     if sel.empty:
-        reason = f"No organisation in {group} has a figure for the chosen measure in these years."
+        reason = f"No organisation in {group or 'the file'} has a figure for the chosen measure in these years."
         return Results(table=pd.DataFrame(columns=[*COLUMNS, "org_id", "ours"]), spec=spec, dataset=info,
                        notes=(reason,), empty_reason=reason)
     n = sel["n"].astype(float).to_numpy()
@@ -302,6 +304,7 @@ def league(table_data: SurveyData, spec: ViewSpec, bank: QuestionBank, organisat
             frame[col] = np.nan if col not in ("comparator", "significant", "comparator_significant",
                                                "significant_vs_rest", "previous_year") else None
     frame = frame[[*COLUMNS, "org_id", "ours"]].reset_index(drop=True)
-    notes = (f"Organisations in {group}, ranked 1 = best among those with a figure on at least {spec.threshold} "
+    notes = (f"{'Organisations in ' + group if group else 'All organisations in the file'}, ranked 1 = best among "
+             f"those with a figure on at least {spec.threshold} "
              "responses (lower is better where marked). Published figures, as the file gives them.",)
     return Results(table=frame, spec=spec, dataset=info, notes=notes)
