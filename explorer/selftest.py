@@ -27,8 +27,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-CHECK_NAMES = ("resources", "demo", "respondents-csv", "respondents-xlsx", "benchmark", "detailed", "contractor",
-               "organisation-table", "board-pack", "window", "no-network", "program-folder", "temporary-files")
+from explorer.selftest_xlsb import write_xlsb
+
+CHECK_NAMES = ("resources", "demo", "respondents-csv", "respondents-xlsx", "benchmark", "detailed", "respondents-xlsb",
+               "password", "detailed-zip", "contractor", "organisation-table", "board-pack", "window", "no-network",
+               "program-folder", "other-folders", "temporary-files")
+PASSWORD = "self-test Pässword 1"  # a fictional workbook's password, with a non-ASCII letter as real ones may have
 
 
 class CheckFailed(Exception):
@@ -36,33 +40,45 @@ class CheckFailed(Exception):
 
 
 # ---------------------------------------------------------------------------------------- network guard
+# Python's audit events for sockets (docs.python.org/3/library/audit_events.html): creating any socket,
+# connecting, binding (a listening socket), sending, and every name or address lookup. gethostname is
+# not here: it reads this machine's own name and touches no network.
+NETWORK_EVENTS = frozenset({
+    "socket.__new__", "socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
+    "socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo", "socket.getservbyname",
+    "socket.getservbyport", "socket.sethostname",
+})
+_watching: list[list[str]] = []  # the attempts lists of the guards active now (normally none or one)
+_hook_installed = False
+
+
+def _audit(event: str, args: tuple) -> None:
+    """The process-wide audit hook: while a guard is active, record and refuse every socket event."""
+    if not _watching or event not in NETWORK_EVENTS:
+        return
+    shown = ", ".join(repr(a) for a in args if not isinstance(a, socket.socket))
+    for attempts in _watching:
+        attempts.append(f"{event}({shown})")
+    raise OSError(f"Network access is blocked by the self-test ({event}).")
+
+
 @contextmanager
 def no_network(attempts: list[str]) -> Iterator[None]:
-    """Refuse every outgoing connection or name lookup made through Python's socket module while the
-    block runs, and record each attempt in ``attempts`` (the caller fails the run on any)."""
-    originals = {
-        (socket.socket, "connect"): socket.socket.connect,
-        (socket.socket, "connect_ex"): socket.socket.connect_ex,
-        (socket.socket, "sendto"): socket.socket.sendto,
-        (socket, "create_connection"): socket.create_connection,
-        (socket, "getaddrinfo"): socket.getaddrinfo,
-        (socket, "gethostbyname"): socket.gethostbyname,
-    }
+    """Refuse every socket made, connected, bound or sent on, and every name lookup, through Python
+    while the block runs, recording each attempt in ``attempts`` (the caller fails the run on any).
 
-    def refuse(what: str) -> Callable:
-        def blocked(*args, **kwargs):
-            target = next((a for a in args if not isinstance(a, socket.socket)), "")
-            attempts.append(f"{what}({target!r})")
-            raise OSError(f"Network access is blocked by the self-test ({what}).")
-        return blocked
-
-    for (owner, name) in originals:
-        setattr(owner, name, refuse(name))
+    An audit hook (``sys.addaudithook``) sees every such call, however it is reached (sendmsg, a
+    listening socket, gethostbyname_ex ...), and cannot be removed by the code under test; it is
+    installed once per process and does nothing while no guard is active."""
+    global _hook_installed
+    if not _hook_installed:
+        sys.addaudithook(_audit)
+        _hook_installed = True
+    _watching.append(attempts)
     try:
         yield
     finally:
-        for (owner, name), original in originals.items():
-            setattr(owner, name, original)
+        _watching.remove(attempts)
 
 
 def _internet_sockets_open() -> list[str]:
@@ -254,6 +270,54 @@ def check_detailed(run: _Run) -> str:
     return _open(write_detailed_xlsx(run.tmp / "detailed spreadsheet 2024.xlsx"), "detailed_spreadsheet")
 
 
+def check_respondents_xlsb(run: _Run) -> str:
+    """Excel's binary workbook, which trusts' survey providers sometimes send."""
+    rows = [["NHS Staff Survey 2023 (FICTIONAL SELF-TEST DATA)"], [], _RESPONDENT_COLUMNS] \
+        + [[99 if v is None else v for v in row] for row in _respondent_rows()]
+    return _open(write_xlsb(run.tmp / "respondents 2023.xlsb", {"Staff Survey 2023": rows}), "respondents")
+
+
+def check_password(run: _Run) -> str:
+    """A password-protected workbook (Excel's "Encrypt with password"), opened with its password."""
+    import io
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    from explorer.core.session import Session
+    from explorer.readers.errors import PasswordRequired
+
+    plain = write_respondent_xlsx(run.tmp / "plain.xlsx")
+    buffer = io.BytesIO()
+    with open(plain, "rb") as fh:
+        OOXMLFile(fh).encrypt(PASSWORD, buffer)
+    plain.unlink()
+    path = run.tmp / "respondents 2023 protected.xlsx"
+    path.write_bytes(buffer.getvalue())
+    try:
+        Session.open(path)
+    except PasswordRequired:
+        pass
+    else:
+        raise CheckFailed(f"{path.name} opened without its password")
+    session = Session.open(path, password=PASSWORD)
+    if session.data.kind != "respondents":
+        raise CheckFailed(f"{path.name} was read as {session.data.kind}, not respondents")
+    return f"{path.name} asked for its password and opened with it; {_lenses(session)}"
+
+
+def check_detailed_zip(run: _Run) -> str:
+    """The official download: a ZIP of the year's detailed spreadsheets, opened without unzipping."""
+    import zipfile
+
+    inner = write_detailed_xlsx(run.tmp / "NHS Staff Survey 2024 organisational results.xlsx")
+    path = run.tmp / "NHS Staff Survey 2024 detailed spreadsheets.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.write(inner, f"NSS24 detailed spreadsheets/{inner.name}")
+        zf.writestr("NSS24 detailed spreadsheets/Read me.txt", "Guidance (fictional self-test data).\n")
+    inner.unlink()
+    return _open(path, "detailed_spreadsheet")
+
+
 def check_contractor(run: _Run) -> str:
     return _open(write_text(run.tmp / "contractor export.csv", _CONTRACTOR_CSV), "contractor_long")
 
@@ -289,21 +353,26 @@ def check_board_pack(run: _Run) -> str:
 
 
 def check_window(run: _Run) -> str:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QCoreApplication, QEvent, QSettings
     from PySide6.QtWidgets import QApplication
 
+    from explorer.ui.main import MainWindow
     from explorer.ui.screenshots import render
 
-    QApplication.instance() or QApplication(sys.argv[:1])
-    # the window's own settings (size, recent files) go to the temporary folder where Qt allows it
-    # (ini files: Linux, macOS); on Windows they are the program's own registry key
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Nothing of the window is saved (size, recent files): on Windows its settings are the user's own
+    # registry key, which QSettings.setPath cannot redirect. Where settings are ini files (Linux, macOS)
+    # they are also pointed at the temporary folder, so reading them never finds the user's.
     formats = (QSettings.Format.NativeFormat, QSettings.Format.IniFormat)
     for fmt in formats:
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(run.tmp / "settings"))
+    MainWindow.save_settings = False
     try:
         pages = render(None, run.tmp / "pages")
-    finally:  # back to Qt's own place (Linux: $XDG_CONFIG_HOME), as the folder above is removed
-        for fmt in formats:
+    finally:
+        _close_windows(app, MainWindow, QCoreApplication, QEvent)  # destroyed now, not at exit after the checks
+        MainWindow.save_settings = True
+        for fmt in formats:  # back to Qt's own place (Linux: $XDG_CONFIG_HOME), as the folder above is removed
             QSettings.setPath(fmt, QSettings.Scope.UserScope,
                               os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config"))
     blank = [p["page"] for p in pages if (run.tmp / "pages" / p["png"]).stat().st_size < 1000]
@@ -312,12 +381,27 @@ def check_window(run: _Run) -> str:
     lens_pages = [p for p in pages if p["page"] not in ("welcome",)]
     if not any(p["figures"] for p in lens_pages):
         raise CheckFailed("no page of the window drew any figure")
+    if (run.tmp / "settings").exists():
+        raise CheckFailed("the window saved settings during the self-test")
     return f"{len(pages)} pages drawn ({', '.join(p['page'] for p in pages)})"
+
+
+def _close_windows(app, window_class, core, event) -> None:
+    """Close and delete every main window, and run the deletions now: an object left to the end of
+    the process (a window holding its QSettings) would write after the checks have passed. (Only the
+    main windows: their menus and pop-ups are their children and go with them.)"""
+    for widget in app.topLevelWidgets():
+        if isinstance(widget, window_class):
+            widget.close()
+            widget.deleteLater()
+    core.sendPostedEvents(None, event.Type.DeferredDelete.value)
+    app.processEvents()
 
 
 CHECKS: dict[str, Callable[[_Run], str]] = {
     "resources": check_resources, "demo": check_demo, "respondents-csv": check_respondents_csv,
     "respondents-xlsx": check_respondents_xlsx, "benchmark": check_benchmark, "detailed": check_detailed,
+    "respondents-xlsb": check_respondents_xlsb, "password": check_password, "detailed-zip": check_detailed_zip,
     "contractor": check_contractor, "organisation-table": check_organisation_table,
     "board-pack": check_board_pack, "window": check_window,
 }
@@ -333,6 +417,18 @@ def _listing(folder: Path | None) -> dict[str, float]:
     if folder is None:
         return {}
     return {str(p.relative_to(folder)): p.stat().st_mtime for p in folder.rglob("*") if p.is_file()}
+
+
+def _top_level(folders: list[Path]) -> set[str]:
+    """The names directly inside each folder (the working directory, the user's home): a file the
+    program left there, outside the places it may write, shows as a new name."""
+    names = set()
+    for folder in folders:
+        try:
+            names |= {str(p) for p in folder.iterdir()}
+        except OSError:
+            continue
+    return names
 
 
 def _absolute_paths_in_qt_conf(folder: Path | None) -> list[str]:
@@ -353,6 +449,8 @@ def run_self_test(only: tuple[str, ...] | None = None, out: Callable[[str], None
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # never a visible window, even on a desktop
     folder = _program_folder()
     before = _listing(folder)
+    others = list(dict.fromkeys([Path.cwd().resolve(), Path.home().resolve()]))
+    others_before = _top_level(others)
     tmp = Path(tempfile.mkdtemp(prefix="sse-self-test-"))
     attempts: list[str] = []
     failures = checks = 0
@@ -393,6 +491,9 @@ def run_self_test(only: tuple[str, ...] | None = None, out: Callable[[str], None
                     if changed else []) + [f"absolute path in {q}" for q in qt_conf]
         report("program-folder", not problems, "; ".join(problems) or
                f"nothing written in {folder.name}, no absolute path in qt.conf")
+    new = sorted(_top_level(others) - others_before)
+    report("other-folders", not new, "nothing new in the working folder or the home folder" if not new
+           else f"files written outside the places the program may write: {', '.join(new[:5])}")
     report("temporary-files", not tmp.exists(), "the temporary folder was removed" if not tmp.exists()
            else f"the temporary folder {tmp} could not be removed")
     out(f"Self-test {'passed' if not failures else 'FAILED'}: {checks - failures} of {checks} checks passed in "

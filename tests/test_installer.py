@@ -27,7 +27,11 @@ from explorer import selftest  # noqa: E402
 # ------------------------------------------------------------------------------------------ self-test
 @pytest.mark.ui
 def test_self_test_passes_in_process_and_leaves_nothing_behind(qapp, tmp_path, monkeypatch):
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    for name in ("tmp", "home", "work"):
+        (tmp_path / name).mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path / "work")
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)  # take TMPDIR again
@@ -36,9 +40,42 @@ def test_self_test_passes_in_process_and_leaves_nothing_behind(qapp, tmp_path, m
     names = [line.split(":")[0] for line in lines[:-1]]
     assert all(line.startswith("PASS ") for line in lines[:-1]), lines
     assert names == [f"PASS {n}" for n in selftest.CHECK_NAMES if n != "program-folder"]  # not frozen here
-    assert lines[-1].startswith("Self-test passed: 12 of 12 checks")
+    assert lines[-1].startswith("Self-test passed: 16 of 16 checks")
     assert "33 charts" in next(line for line in lines if line.startswith("PASS board-pack"))
-    assert list(tmp_path.iterdir()) == []  # its temporary folder is gone
+    details = {line.split(":")[0][5:]: line for line in lines}
+    assert "respondents 2023.xlsb read as respondents" in details["respondents-xlsb"]
+    assert "asked for its password and opened with it" in details["password"]
+    assert "detailed spreadsheets.zip read as detailed_spreadsheet" in details["detailed-zip"]
+    assert [list((tmp_path / n).iterdir()) for n in ("tmp", "home", "work")] == [[], [], []]
+
+
+@pytest.mark.ui
+def test_the_window_check_leaves_nothing_behind_when_the_process_ends(tmp_path):
+    """Qt wrote the window's size to the settings file when the process ended, after the temporary
+    folder had been removed and checked: the folder came back (and, on Windows, the user's registry)."""
+    for name in ("tmp", "home", "work"):
+        (tmp_path / name).mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp_path / "tmp"), HOME=str(tmp_path / "home"),
+               XDG_CONFIG_HOME=str(tmp_path / "home" / ".config"), QT_QPA_PLATFORM="offscreen")
+    code = "import sys; from explorer.selftest import run_self_test; sys.exit(run_self_test(only=('window',)))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "work", env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS window" in result.stdout and "PASS temporary-files" in result.stdout
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == [], left
+
+
+def _trying(*attempts):
+    """A check that tries each attempt, swallowing its error, as a library that phones home quietly does."""
+    def check(run):
+        for attempt in attempts:
+            try:
+                attempt()
+            except OSError:
+                pass
+        return "tried"
+    return check
 
 
 def test_a_socket_opened_during_the_self_test_fails_it_even_when_the_error_is_swallowed(monkeypatch):
@@ -59,21 +96,57 @@ def test_a_socket_opened_during_the_self_test_fails_it_even_when_the_error_is_sw
     assert selftest.run_self_test(only=("demo",), out=lines.append) == 1
     assert lines[0].startswith("PASS demo")  # the demo itself still opened
     network = next(line for line in lines if "no-network" in line)
-    assert network.startswith("FAIL no-network") and "create_connection" in network and "192.0.2.1" in network
+    assert network.startswith("FAIL no-network") and "socket.getaddrinfo" in network and "192.0.2.1" in network
     assert lines[-1].startswith("Self-test FAILED")
-    assert socket.create_connection.__name__ == "create_connection"  # the guard is undone afterwards
 
 
-def test_network_guard_refuses_connections_and_restores_socket():
+def test_sendmsg_a_listening_socket_and_gethostbyname_ex_fail_the_self_test(monkeypatch):
+    """The old guard patched six socket functions; these three went past it."""
+    udp, listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM), socket.socket()  # made before the run
+    try:
+        monkeypatch.setitem(selftest.CHECKS, "resources", _trying(
+            lambda: udp.sendmsg([b"hello"], [], 0, ("127.0.0.1", 9)),
+            lambda: listener.bind(("127.0.0.1", 0)),
+            lambda: socket.gethostbyname_ex("example.org")))
+        lines: list[str] = []
+        assert selftest.run_self_test(only=("resources",), out=lines.append) == 1
+    finally:
+        udp.close()
+        listener.close()
+    network = next(line for line in lines if "no-network" in line)
+    assert network.startswith("FAIL no-network")
+    for event in ("socket.sendmsg", "socket.bind", "socket.gethostbyname('example.org')"):
+        assert event in network, network
+
+
+def test_network_guard_refuses_sockets_and_lookups_and_ends_with_the_block():
     attempts: list[str] = []
-    original = socket.socket.connect
     with selftest.no_network(attempts):
         with pytest.raises(OSError, match="blocked by the self-test"):
             socket.getaddrinfo("example.org", 443)
-        with socket.socket() as s, pytest.raises(OSError):
-            s.connect(("127.0.0.1", 9))
-    assert [a.split("(")[0] for a in attempts] == ["getaddrinfo", "connect"]
-    assert socket.socket.connect is original
+        with pytest.raises(OSError, match="blocked by the self-test"):
+            socket.socket()
+    assert [a.split("(")[0] for a in attempts] == ["socket.getaddrinfo", "socket.__new__"]
+    socket.socket().close()  # allowed again once the block has ended
+    assert len(attempts) == 2
+
+
+def test_a_file_left_in_the_working_folder_or_home_fails_the_self_test(tmp_path, monkeypatch):
+    (tmp_path / "home").mkdir()
+    (tmp_path / "work").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path / "work")
+
+    def stray(run):
+        Path("figures.csv").write_text("a\n")
+        (Path.home() / ".staff-survey-cache").write_text("b\n")
+        return "wrote"
+
+    monkeypatch.setitem(selftest.CHECKS, "resources", stray)
+    lines: list[str] = []
+    assert selftest.run_self_test(only=("resources",), out=lines.append) == 1
+    other = next(line for line in lines if "other-folders" in line)
+    assert other.startswith("FAIL other-folders") and "figures.csv" in other and ".staff-survey-cache" in other
 
 
 def test_self_test_failing_check_is_one_line_not_a_traceback(monkeypatch):

@@ -138,6 +138,10 @@ class Welcome(QWidget):
 
 
 class MainWindow(QMainWindow):
+    # False while the self-test draws the window: nothing is saved to the user's settings (on Windows
+    # the registry, which QSettings.setPath cannot redirect), so the test leaves no trace behind
+    save_settings = True
+
     def __init__(self, file: str | None = None, demo: bool = False) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
@@ -424,7 +428,7 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, session: Session) -> None:
         self._finish()
-        if self._file and self.remember_files:
+        if self._file and self.remember_files and self.save_settings:
             self._remember(self._file)
         self.set_session(session)
 
@@ -952,7 +956,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         """Closing while loading or computing: stop the work and let it end before Qt objects go."""
-        self.settings.setValue("geometry", self.saveGeometry())
+        if self.save_settings:
+            self.settings.setValue("geometry", self.saveGeometry())
         if self._worker is not None:
             self._worker.cancel()
             self._worker.signals.blockSignals(True)  # nothing may reach this window once it has gone
