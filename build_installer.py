@@ -17,7 +17,9 @@ Steps, in order (each says what it did or why it skipped):
      read-only folder whose path has spaces and non-ASCII characters.
   5. SHA256SUMS.txt lists every file of the bundle (inside it and beside it), in the format
      ``sha256sum -c`` reads; the portable zip holds the folder with that manifest.
-  6. On Windows with ISCC.exe on PATH: the installer from packaging/staff-survey-explorer.iss.
+  6. On Windows with ISCC.exe (Inno Setup 6.3 or later: the script's ArchitecturesAllowed=x64compatible
+     is new in 6.3) on PATH: the installer from packaging/staff-survey-explorer.iss; with a certificate
+     configured, Inno Setup signs setup.exe and the uninstaller (unins000.exe) with the same signtool.
 
 SIGNING (environment variables; signtool from the Windows SDK):
   SSE_SIGN_PFX             a .pfx certificate file, with SSE_SIGN_PFX_PASSWORD its password, or
@@ -81,12 +83,14 @@ def version_tuple(version: str) -> tuple[int, int, int, int]:
     return tuple((numbers + [0, 0, 0, 0])[:4])  # type: ignore[return-value]
 
 
-def version_file_text(version: str) -> str:
-    """A PyInstaller version file (the VSVersionInfo structure Windows shows in Properties > Details)."""
+def version_file_text(version: str, program: str = GUI_EXE) -> str:
+    """A PyInstaller version file (the VSVersionInfo structure Windows shows in Properties > Details)
+    for one of the two programs: each carries its own OriginalFilename and InternalName, so an
+    AppLocker publisher rule (which can match on the original file name) tells them apart."""
     v = version_tuple(version)
     strings = {"CompanyName": COMPANY, "FileDescription": PRODUCT, "FileVersion": version,
-               "InternalName": CLI_EXE, "LegalCopyright": f"{COMPANY}; MIT licence", "OriginalFilename": f"{GUI_EXE}.exe",
-               "ProductName": PRODUCT, "ProductVersion": version}
+               "InternalName": program, "LegalCopyright": f"{COMPANY}; MIT licence",
+               "OriginalFilename": f"{program}.exe", "ProductName": PRODUCT, "ProductVersion": version}
     pairs = ",\n          ".join(f"StringStruct({k!r}, {val!r})" for k, val in strings.items())
     return f"""VSVersionInfo(
   ffi=FixedFileInfo(filevers={v}, prodvers={v}, mask=0x3f, flags=0x0, OS=0x40004, fileType=0x1, subtype=0x0,
@@ -98,6 +102,15 @@ def version_file_text(version: str) -> str:
   ]
 )
 """
+
+
+def write_version_files(work: Path) -> dict[str, Path]:
+    """One version resource per program (the spec gives each EXE its own)."""
+    files = {}
+    for program in (GUI_EXE, CLI_EXE):
+        files[program] = work / f"version_info_{program}.txt"
+        files[program].write_text(version_file_text(package_version(), program), encoding="utf-8")
+    return files
 
 
 def platform_tag() -> str:
@@ -113,10 +126,10 @@ def run_pyinstaller(dist: Path, work: Path, trim: bool) -> Path:
     except ImportError:
         raise BuildError('PyInstaller is not installed; run: python -m pip install ".[build]"') from None
     work.mkdir(parents=True, exist_ok=True)
-    version_file = work / "version_info.txt"
-    version_file.write_text(version_file_text(package_version()), encoding="utf-8")
+    version_files = write_version_files(work)
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-               "--distpath", str(dist), "--workpath", str(work), str(SPEC), "--", "--version-file", str(version_file)]
+               "--distpath", str(dist), "--workpath", str(work), str(SPEC), "--",
+               "--version-file", str(version_files[GUI_EXE]), "--cli-version-file", str(version_files[CLI_EXE])]
     if not trim:
         command.append("--no-trim")
     say("building the one-folder bundle with PyInstaller …")
@@ -153,6 +166,22 @@ def files_naming(folder: Path, needles: list[str]) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------------ signing
+def signtool_command(env: dict[str, str]) -> list[str] | None:
+    """signtool's command, without the files, for the configured certificate (None without one)."""
+    pfx, thumbprint = env.get("SSE_SIGN_PFX"), env.get("SSE_SIGN_THUMBPRINT")
+    if not (pfx or thumbprint):
+        return None
+    signtool = env.get("SSE_SIGNTOOL") or shutil.which("signtool")
+    if not signtool:
+        raise BuildError("A certificate is configured but signtool.exe was not found; set SSE_SIGNTOOL.")
+    command = [signtool, "sign", "/fd", "sha256"]
+    command += ["/f", pfx, "/p", env.get("SSE_SIGN_PFX_PASSWORD", "")] if pfx else ["/sha1", thumbprint]
+    url = env.get("SSE_SIGN_TIMESTAMP_URL")
+    if url:
+        command += ["/tr", url, "/td", "sha256"]
+    return command
+
+
 def sign(bundle: Path, env: dict[str, str] | None = None) -> str:
     """Sign every .exe/.dll/.pyd when a certificate is configured; otherwise say why not."""
     env = dict(os.environ if env is None else env)
@@ -161,15 +190,9 @@ def sign(bundle: Path, env: dict[str, str] | None = None) -> str:
         return "skipped signing: no certificate configured (set SSE_SIGN_PFX or SSE_SIGN_THUMBPRINT)"
     if not WINDOWS:
         return "skipped signing: signtool runs on Windows only"
-    signtool = env.get("SSE_SIGNTOOL") or shutil.which("signtool")
-    if not signtool:
-        raise BuildError("A certificate is configured but signtool.exe was not found; set SSE_SIGNTOOL.")
     targets = sorted(str(p) for p in bundle.rglob("*") if p.suffix.lower() in (".exe", ".dll", ".pyd"))
-    command = [signtool, "sign", "/fd", "sha256"]
-    command += ["/f", pfx, "/p", env.get("SSE_SIGN_PFX_PASSWORD", "")] if pfx else ["/sha1", thumbprint]
+    command = signtool_command(env)
     url = env.get("SSE_SIGN_TIMESTAMP_URL")
-    if url:
-        command += ["/tr", url, "/td", "sha256"]
     for start in range(0, len(targets), 50):  # keep each command line well under Windows' limit
         if subprocess.run(command + targets[start:start + 50]).returncode != 0:
             raise BuildError("signtool failed to sign the bundle; its messages are above.")
@@ -310,12 +333,24 @@ def inno_setup(bundle: Path, dist: Path, iscc: str | None) -> str:
     compiler = iscc or shutil.which("ISCC") or shutil.which("iscc")
     if not compiler:
         return "skipped the installer: ISCC.exe (Inno Setup 6) is not on PATH (or give --iscc PATH)"
-    command = [compiler, f"/DAppVersion={package_version()}", f"/DSourceDir={bundle}", f"/DOutputDir={dist}",
-               f"/DIconFile={ICON}", str(ISS)]
-    if subprocess.run(command).returncode != 0:
-        raise BuildError("Inno Setup could not compile the installer; its messages are above.")
+    if subprocess.run(iscc_command(compiler, bundle, dist, dict(os.environ))).returncode != 0:
+        raise BuildError("Inno Setup (6.3 or later) could not compile the installer; its messages are above.")
     setup = dist / f"{BUNDLE_NAME}-{package_version()}-setup.exe"
-    return f"installer {setup.name} ({mb(setup.stat().st_size)}, sha256 {sha256_of(setup)})"
+    signed = "signed setup.exe and its uninstaller" if signtool_command(dict(os.environ)) else "not signed"
+    return f"installer {setup.name} ({mb(setup.stat().st_size)}, sha256 {sha256_of(setup)}, {signed})"
+
+
+def iscc_command(compiler: str, bundle: Path, dist: Path, env: dict[str, str]) -> list[str]:
+    """ISCC's command line. With a certificate configured, Inno Setup signs setup.exe, its temporary
+    self-copies and the uninstaller itself through a Sign Tool named "sse" (/S on the command line,
+    SignTool= and SignedUninstaller= in the script: https://jrsoftware.org/ishelp/topic_setup_signtool.htm,
+    topic_setup_signeduninstaller.htm, topic_compilercmdline.htm). $q stands for a quote, $f for the file."""
+    command = [compiler, f"/DAppVersion={package_version()}", f"/DSourceDir={bundle}", f"/DOutputDir={dist}",
+               f"/DIconFile={ICON}"]
+    signtool = signtool_command(env)
+    if signtool:
+        command += ["/DSign=1", "/Ssse=" + " ".join(f"$q{part}$q" for part in signtool) + " $f"]
+    return command + [str(ISS)]
 
 
 # ------------------------------------------------------------------------------------------ main

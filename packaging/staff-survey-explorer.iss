@@ -11,6 +11,11 @@
 ; Silent uninstall (Uninstaller Command Line Parameters, https://jrsoftware.org/ishelp/topic_uninstcmdline.htm):
 ;   "<install folder>\unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART
 
+; ArchitecturesAllowed=x64compatible below is new in Inno Setup 6.3 (older compilers reject it).
+; https://jrsoftware.org/ishelp/topic_error.htm (VER and EncodeVer: the preprocessor's own example)
+#if VER < EncodeVer(6,3,0)
+  #error Inno Setup 6.3 or later is required to compile this script
+#endif
 #ifndef AppVersion
   #error Pass /DAppVersion=X.Y.Z (build_installer.py does)
 #endif
@@ -48,6 +53,7 @@ PrivilegesRequired=lowest
 ; https://jrsoftware.org/ishelp/topic_setup_privilegesrequiredoverridesallowed.htm
 PrivilegesRequiredOverridesAllowed=commandline
 ; The bundle is 64-bit x64 (Python and Qt); x64compatible also admits Arm64 Windows 11 (emulation).
+; x64compatible needs Inno Setup 6.3 or later (checked at the top of this script).
 ; https://jrsoftware.org/ishelp/topic_setup_architecturesallowed.htm
 ArchitecturesAllowed=x64compatible
 ; https://jrsoftware.org/ishelp/topic_setup_architecturesinstallin64bitmode.htm
@@ -68,6 +74,21 @@ UninstallDisplayIcon={app}\{#AppExe}
 ; https://jrsoftware.org/ishelp/topic_setup_compression.htm and topic_setup_solidcompression.htm
 Compression=lzma2
 SolidCompression=yes
+#ifdef Sign
+; With a certificate configured, build_installer.py passes /DSign=1 and defines the Sign Tool "sse"
+; (/Ssse=signtool sign ... $f). Inno Setup then signs setup.exe (and the temporary self-copies it
+; starts) and the uninstaller unins000.exe, so a publisher rule covers them as well as the program.
+; https://jrsoftware.org/ishelp/topic_setup_signtool.htm
+SignTool=sse
+; https://jrsoftware.org/ishelp/topic_setup_signeduninstaller.htm
+SignedUninstaller=yes
+#endif
+
+[InstallDelete]
+; An upgrade replaces the whole bundle: files of the old version that the new one no longer has
+; (a renamed DLL, a dropped Qt plugin) are removed first, so nothing stale is left to be loaded.
+; Only {app}\_internal, which holds nothing but the bundle. https://jrsoftware.org/ishelp/topic_installdeletesection.htm
+Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
 ; The whole one-folder bundle, exactly as built, signed and listed in SHA256SUMS.txt.
@@ -76,8 +97,10 @@ Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 
 [Icons]
 ; Start-menu shortcut: {autoprograms} is the all-users Programs folder with /ALLUSERS, the user's otherwise.
+; No WorkingDir: a constant such as {userdocs} is expanded at install time, so an all-users install would
+; give every user the installing administrator's Documents; the program asks where to open and save.
 ; https://jrsoftware.org/ishelp/topic_iconssection.htm
-Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{userdocs}"
+Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"
 
 [Registry]
 ; "Open with" for .xlsx and .csv, without taking over the default program (Excel stays the default):

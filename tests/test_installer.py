@@ -241,10 +241,52 @@ def test_version_resource_is_built_from_the_package_version(tmp_path):
     ffi = next(k.value for k in call.keywords if k.arg == "ffi")
     versions = {k.arg: ast.literal_eval(k.value) for k in ffi.keywords if k.arg in ("filevers", "prodvers")}
     assert versions == {"filevers": (2, 5, 1, 0), "prodvers": (2, 5, 1, 0)}
-    strings = {c.args[0].value: c.args[1].value for c in ast.walk(call)
-               if isinstance(c, ast.Call) and getattr(c.func, "id", "") == "StringStruct"}
+    strings = _version_strings(text)
     assert strings["ProductVersion"] == "2.5.1" and strings["ProductName"] == "Staff Survey Explorer"
     assert strings["CompanyName"] and strings["OriginalFilename"] == "StaffSurveyExplorer.exe"
+
+
+def _version_strings(text: str) -> dict[str, str]:
+    return {c.args[0].value: c.args[1].value for c in ast.walk(ast.parse(text, mode="eval").body)
+            if isinstance(c, ast.Call) and getattr(c.func, "id", "") == "StringStruct"}
+
+
+def test_each_program_has_its_own_original_filename_for_applocker(tmp_path):
+    files = build_installer.write_version_files(tmp_path)
+    gui, cli = (_version_strings(files[name].read_text(encoding="utf-8"))
+                for name in (build_installer.GUI_EXE, build_installer.CLI_EXE))
+    assert (gui["OriginalFilename"], gui["InternalName"]) == ("StaffSurveyExplorer.exe", "StaffSurveyExplorer")
+    assert (cli["OriginalFilename"], cli["InternalName"]) == ("staff-survey-explorer.exe", "staff-survey-explorer")
+    spec = build_installer.SPEC.read_text(encoding="utf-8")
+    assert "version_file=options.version_file" in spec and "version_file=options.cli_version_file" in spec
+
+
+def test_installer_and_uninstaller_are_signed_by_inno_setup_when_a_certificate_is_configured(tmp_path):
+    env = {"SSE_SIGN_PFX": r"C:\certs\trust code.pfx", "SSE_SIGN_PFX_PASSWORD": "pw",
+           "SSE_SIGNTOOL": r"C:\Program Files (x86)\Windows Kits\10\bin\x64\signtool.exe",
+           "SSE_SIGN_TIMESTAMP_URL": "http://timestamp.example"}
+    command = build_installer.iscc_command("ISCC.exe", tmp_path / "b", tmp_path, env)
+    assert "/DSign=1" in command and command[-1] == str(build_installer.ISS)
+    tool = next(part for part in command if part.startswith("/Ssse="))
+    assert tool == ("/Ssse=$qC:\\Program Files (x86)\\Windows Kits\\10\\bin\\x64\\signtool.exe$q $qsign$q $q/fd$q "
+                    "$qsha256$q $q/f$q $qC:\\certs\\trust code.pfx$q $q/p$q $qpw$q $q/tr$q $qhttp://timestamp.example$q "
+                    "$q/td$q $qsha256$q $f")
+    assert '"' not in tool  # quotes as $q: a literal quote would be mangled on ISCC's command line
+    unsigned = build_installer.iscc_command("ISCC.exe", tmp_path / "b", tmp_path, {})
+    assert not any(part.startswith(("/S", "/DSign")) for part in unsigned)
+    script = build_installer.ISS.read_text(encoding="utf-8")
+    signing = script[script.index("#ifdef Sign"):]
+    signing = signing[:signing.index("#endif")]
+    assert "SignTool=sse" in signing and "SignedUninstaller=yes" in signing
+
+
+def test_inno_script_has_no_install_time_working_dir_and_removes_stale_files_on_upgrade():
+    script = build_installer.ISS.read_text(encoding="utf-8")
+    lines = [line for line in script.splitlines() if line.strip() and not line.lstrip().startswith(";")]
+    assert not any("WorkingDir:" in line for line in lines)  # {userdocs} would be the installing admin's
+    section = script[script.index("[InstallDelete]"):].split("\n[", 1)[0]
+    assert 'Type: filesandordirs; Name: "{app}\\_internal"' in section
+    assert "#if VER < EncodeVer(6,3,0)" in script  # ArchitecturesAllowed=x64compatible is new in 6.3
 
 
 def test_absolute_build_paths_are_found_in_any_file(tmp_path):
