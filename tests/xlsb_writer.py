@@ -29,23 +29,8 @@ BEGIN_SST, SST_ITEM, END_SST = 0x9F, 0x13, 0xA0
 HIDDEN = 1
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def record(kind: int, payload: bytes = b"") -> bytes:
-    return _varint(kind) + _varint(len(payload)) + payload
-
-
-def wide(text: str) -> bytes:
-    data = text.encode("utf-16-le")
-    return struct.pack("<I", len(data) // 2) + data
+# the record primitives are the program's own (its self-test writes an .xlsb too)
+from explorer.selftest_xlsb import _record as record, _wide as wide  # noqa: E402
 
 
 def _workbook(sheets: list[tuple[str, bool]]) -> bytes:
