@@ -48,6 +48,7 @@ class Computer(QObject):
         self.timings: list[float] = []
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self._start)
+        self._side: list[Worker] = []  # other work on this thread (the demo's benchmark), see run_after
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_AFTER_MS)
         self._busy_timer.timeout.connect(lambda: self.busy.emit(True))
 
@@ -97,8 +98,17 @@ class Computer(QObject):
         if request == self.latest:
             self.failed.emit(request, message)
 
+    def run_after(self, worker: Worker) -> None:
+        """Run ``worker`` on the figures' own thread, after the computation under way: the session is
+        never changed while a view is being worked out. Connect to its signals before calling this."""
+        self._side.append(worker)
+        done = lambda *_: worker in self._side and self._side.remove(worker)  # noqa: E731
+        for signal in (worker.signals.finished, worker.signals.failed, worker.signals.cancelled):
+            signal.connect(done)
+        self.pool.start(worker)
+
     def idle(self) -> bool:
-        return self.running is None and self._pending is None and not self._debounce.isActive()
+        return self.running is None and self._pending is None and not self._debounce.isActive() and not self._side
 
     def wait(self, timeout_ms: int = 30000, process: Callable[[], None] | None = None) -> bool:
         """Block until idle (tests and the screenshots command), processing events."""

@@ -66,20 +66,26 @@ Ctrl+1…6 pages · Ctrl+B open a benchmark workbook · Ctrl+E export the board 
 
 
 def _load(file: str | None, password: str | None, year: int | None, mapping, progress) -> Session:
-    """Runs in a worker thread: a session on the demo (with its benchmark workbook, so similar trusts
-    are there to compare with), or on the user's file (read and protected)."""
+    """Runs in a worker thread: a session on the demo, or on the user's file (read and protected).
+    The demo's benchmark workbook is opened just after its first figures are asked for (see
+    MainWindow._demo_benchmark): the figures come sooner."""
     if file is None:
-        from explorer.demo import demo_files
-
-        session = Session.open_demo(progress=progress)
-        session.open_benchmark(demo_files()["benchmark_xlsx"])
-        return session
+        return Session.open_demo(progress=progress)
     return Session.open(file, password=password, mapping=mapping, ask_year=(lambda *_: year) if year else None,
                         progress=progress)
 
 
 def _load_benchmark(session: Session, file: str, password: str | None, progress) -> Session:
     session.open_benchmark(file, password=password, progress=progress)
+    return session
+
+
+def _open_demo_benchmark(session: Session, progress) -> Session:
+    """Runs on the figures' own worker thread (after the demo's first figures), so no view is being
+    worked out while the session takes its benchmark: similar trusts for the demo."""
+    from explorer.demo import demo_files
+
+    session.open_benchmark(demo_files()["benchmark_xlsx"])
     return session
 
 
@@ -431,6 +437,26 @@ class MainWindow(QMainWindow):
         if self._file and self.remember_files and self.save_settings:
             self._remember(self._file)
         self.set_session(session)
+        if session.source.demo and session.benchmark is None:
+            self._demo_benchmark(session)
+
+    def _demo_benchmark(self, session: Session) -> None:
+        """Give the demo its similar trusts once its first figures are on their way: queued on the
+        figures' single worker thread, so it runs after them and never beside a computation."""
+        worker = Worker(_open_demo_benchmark, session)
+        # bound methods: Qt drops the connections if the window is closed first
+        worker.signals.finished.connect(self._demo_benchmark_opened)
+        worker.signals.failed.connect(self._demo_benchmark_failed)
+        self.computer.run_after(worker)
+
+    def _demo_benchmark_opened(self, session: Session) -> None:
+        if self.session is session and self.computer is not None:  # not another file opened meanwhile
+            self.status.setText("Similar trusts (the demo's benchmark workbook) are on the trends and the "
+                                "Organisations page.")
+            self.refresh(immediate=True)
+
+    def _demo_benchmark_failed(self, message: str, _error) -> None:
+        log.warning("The demo's benchmark workbook could not be opened: %s", message)
 
     def _on_view_loaded(self, outcome: tuple) -> None:
         self._finish()
@@ -676,7 +702,7 @@ class MainWindow(QMainWindow):
                                     "clear that filter first.")
 
     def refresh(self, immediate: bool = False) -> None:
-        if self.session is None or self.computer is None:
+        if self.session is None or self.computer is None or getattr(self, "_closing", False):
             return
         page = self.tabs.currentWidget()
         if page is self.organisations and self.data.is_respondent_level and self.session.benchmark is None:
@@ -963,9 +989,14 @@ class MainWindow(QMainWindow):
             self._worker.signals.blockSignals(True)  # nothing may reach this window once it has gone
         from PySide6.QtCore import QThreadPool
 
+        self._closing = True  # nothing more is started (a queued job's end must not start another)
         if self.computer is not None:
+            for side in list(self.computer._side):  # the demo's benchmark, queued or running
+                side.cancel()
+                side.signals.blockSignals(True)
             if self.computer.running is not None:
                 self.computer.running.cancel()
+                self.computer.running.signals.blockSignals(True)
             self.computer.pool.waitForDone(5000)
         QThreadPool.globalInstance().waitForDone(10000)
         super().closeEvent(event)
