@@ -81,3 +81,20 @@ def test_password_and_year_are_asked_for_then_the_file_opens(qtbot, tmp_path, mo
     assert asked == ["password", "year"]
     assert window.data.respondents_by_year() == {2023: fx.N_RESPONDENTS}
     assert "locked.xlsx" in window.windowTitle()
+
+
+def test_the_demo_gets_its_similar_trusts_just_after_its_first_figures(qtbot):
+    """The demo's figures are asked for before its benchmark workbook is opened (a quicker start); the
+    workbook follows on the same worker thread and the trends then carry similar trusts."""
+    from explorer.ui.main import MainWindow
+
+    window = MainWindow(None, demo=True)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60000)
+    assert window.session.benchmark is None and window.computer._side  # figures first, the workbook queued
+    window.computer.wait(60000)
+    assert window.session.benchmark is not None and "Similar trusts" in window.status.text()
+    trust = window.lens_pages["trust"]
+    window.tabs.setCurrentWidget(trust)
+    window.computer.wait(60000)
+    assert window.shown["main"].table["benchmark_median"].notna().any()
