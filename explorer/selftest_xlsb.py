@@ -70,23 +70,32 @@ def write_xlsb(path: Path, sheets: dict[str, list[list]]) -> Path:
     parts["xl/sharedStrings.bin"] = b"".join(
         [_record(BEGIN_SST, struct.pack("<II", len(strings), len(strings)))]
         + [_record(SST_ITEM, b"\x00" + _wide(text)) for text in strings] + [_record(END_SST)])
-    numbers = range(1, len(sheets) + 1)
+    return write_package(path, parts, len(sheets))
+
+
+def write_package(path: Path, parts: dict[str, bytes | str], sheets: int) -> Path:
+    """Zip the binary parts (``xl/workbook.bin``, ``xl/worksheets/sheetN.bin`` for N = 1..``sheets``, and
+    ``xl/sharedStrings.bin`` if present) with the content types and relationships that make an .xlsb."""
+    parts = dict(parts)
+    numbers = range(1, sheets + 1)
     overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.bin" '
                         'ContentType="application/vnd.ms-excel.worksheet"/>' for i in numbers)
     rels = "".join(f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.bin"/>'
                    for i in numbers)
+    if "xl/sharedStrings.bin" in parts:
+        overrides += '<Override PartName="/xl/sharedStrings.bin" ContentType="application/vnd.ms-excel.sharedStrings"/>'
+        rels += f'<Relationship Id="rIdS" Type="{_RELS}/sharedStrings" Target="sharedStrings.bin"/>'
     parts["[Content_Types].xml"] = (
         f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_PACKAGE}/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         f'<Default Extension="bin" ContentType="{_BOOK_TYPE}"/>'
-        f'<Override PartName="/xl/workbook.bin" ContentType="{_BOOK_TYPE}"/>{overrides}'
-        '<Override PartName="/xl/sharedStrings.bin" ContentType="application/vnd.ms-excel.sharedStrings"/></Types>')
+        f'<Override PartName="/xl/workbook.bin" ContentType="{_BOOK_TYPE}"/>{overrides}</Types>')
     parts["_rels/.rels"] = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PACKAGE}/relationships">'
                             f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="xl/workbook.bin"/>'
                             '</Relationships>')
     parts["xl/_rels/workbook.bin.rels"] = (
         f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PACKAGE}/relationships">{rels}'
-        f'<Relationship Id="rIdS" Type="{_RELS}/sharedStrings" Target="sharedStrings.bin"/></Relationships>')
+        '</Relationships>')
     order = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.bin", "xl/_rels/workbook.bin.rels"]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in order + [n for n in parts if n not in order]:

@@ -19,7 +19,6 @@ Strings are "wide strings": a 4-byte character count and UTF-16LE. No styles par
 from __future__ import annotations
 
 import struct
-import zipfile
 from pathlib import Path
 
 BEGIN_BOOK, END_BOOK, BEGIN_SHEETS, END_SHEETS, SHEET = 0x83, 0x84, 0x8F, 0x90, 0x9C
@@ -30,7 +29,7 @@ HIDDEN = 1
 
 
 # the record primitives are the program's own (its self-test writes an .xlsb too)
-from explorer.selftest_xlsb import _record as record, _wide as wide  # noqa: E402
+from explorer.selftest_xlsb import _record as record, _wide as wide, write_package  # noqa: E402
 
 
 def _workbook(sheets: list[tuple[str, bool]]) -> bytes:
@@ -80,32 +79,6 @@ def write_xlsb(path: Path, sheets: dict[str, list[list]], *, hidden: tuple[str, 
     for i, (name, rows) in enumerate(sheets.items(), start=1):
         parts[f"xl/worksheets/sheet{i}.bin"] = _sheet(rows, strings, inline_text, far_cell if i == 1 else None)
     parts["xl/workbook.bin"] = _workbook([(name, name not in hidden) for name in sheets])
-    sheet_ct = "application/vnd.ms-excel.worksheet"
-    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.bin" ContentType="{sheet_ct}"/>'
-                        for i in range(1, len(sheets) + 1))
-    rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                   f'worksheet" Target="worksheets/sheet{i}.bin"/>' for i in range(1, len(sheets) + 1))
     if strings:
         parts["xl/sharedStrings.bin"] = _shared_strings(strings)
-        overrides += '<Override PartName="/xl/sharedStrings.bin" ContentType="application/vnd.ms-excel.sharedStrings"/>'
-        rels += ('<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                 'sharedStrings" Target="sharedStrings.bin"/>')
-    package = "http://schemas.openxmlformats.org/package/2006"
-    parts["[Content_Types].xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{package}/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
-        f'<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
-        f"{overrides}</Types>")
-    parts["_rels/.rels"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-        'Target="xl/workbook.bin"/></Relationships>')
-    parts["xl/_rels/workbook.bin.rels"] = (
-        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}/relationships">{rels}</Relationships>')
-    order = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.bin", "xl/_rels/workbook.bin.rels"]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in order + [n for n in parts if n not in order]:
-            data = parts[name]
-            zf.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
-    return path
+    return write_package(path, parts, len(sheets))

@@ -167,18 +167,24 @@ def unbalanced_quote(line: int | None = None) -> str:
             "correct it in a text editor, or export the file again")
 
 
+def _zip_part(data: bytes, name: str, find) -> bytes | None:
+    """The bytes of sheet ``name``'s part in a workbook package (``find(zipfile, name)`` names the part),
+    or None when the package or the part cannot be read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            part = find(zf, name)
+            return None if part is None else zf.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, struct.error):  # SyntaxError: bad XML
+        return None
+
+
 def sheet_extent(data: bytes, name: str) -> tuple[int, int] | None:
     """(rows, columns) the cells holding something span in a workbook sheet, read from its XML without
     making the range (its dimension tag can lie, so it is not used; a styled empty cell, which calamine
     skips, does not count). A sheet whose cells all lie within column ZZ and row 999,999 is passed at
     once: data that large are data, not a stray cell. None when it cannot be told."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            part = _sheet_part(zf, name)
-            if part is None:
-                return None
-            xml = zf.read(part)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    xml = _zip_part(data, name, _sheet_part)
+    if xml is None:
         return None
     # writers put a cell's reference first ('<c r="A1" ...'): only another order is worth the regex
     unnamed = any(tag in xml for tag in (b"<c>", b'<c t="', b'<c s="')) and _UNNAMED.search(xml) is not None
@@ -258,13 +264,8 @@ def xlsb_sheet_extent(data: bytes, name: str) -> tuple[int, int] | None:
     lie, and a row header or a blank styled cell, which calamine skips, does not count). Runs of cells in
     the first 512 columns are skipped in C and counted as reaching column 512; only when that rough
     extent is too large is every cell read for the exact one. None when it cannot be told."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            part = _xlsb_sheet_part(zf, name)
-            if part is None:
-                return None
-            sheet = zf.read(part)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, struct.error):  # SyntaxError: bad XML
+    sheet = _zip_part(data, name, _xlsb_sheet_part)
+    if sheet is None:
         return None
     rows, columns = _xlsb_extent(sheet, skip_near=True)
     if rows * columns > MAX_CELLS:
