@@ -22,7 +22,7 @@ import pandas as pd
 from explorer.core.progress import Progress
 from explorer.core.questionbank import QuestionBank
 from explorer.core.surveydata import AGGREGATE_COLUMNS, Provenance, SurveyData
-from explorer.core.vocabulary import vocabulary
+from explorer.core.vocabulary import Match, vocabulary
 from explorer.readers.errors import ReadError, YearUnknown
 from explorer.readers.grid import cell_text, find_header_row
 from explorer.readers.mapping import ColumnMapping
@@ -284,7 +284,7 @@ def _plan(table: pd.DataFrame, roles: dict, bank: QuestionBank, year: int) -> di
             taken.add(col)
             continue
         if match is None:
-            match = _own(measure_name, col, bank, year, unit)
+            match = _own(measure_name, unit)
         plan["measures"][measure_name] = (col, match)
         taken.add(col)
     for col in table.columns:
@@ -312,7 +312,7 @@ def _plan(table: pd.DataFrame, roles: dict, bank: QuestionBank, year: int) -> di
             continue
         if vocab.names_a_topic(col) and not vocab.is_composition(col) and not vocab.is_context(col):
             # a survey result the vocabulary does not tie (or must not: a change, a subgroup's): its own name
-            plan["measures"][col] = (col, _own(col, col, bank, year, _unit_of(numbers) or "%"))
+            plan["measures"][col] = (col, _own(col, _unit_of(numbers)))
             continue
         plan["numbers"].append(col)
         plan["context"][col] = ("workforce composition (context, not a survey result)" if vocab.is_composition(col)
@@ -327,8 +327,6 @@ STRENGTH = ("bank id", "question code", "score name", "question '", "name '", "w
 def _one_column_per_measure(plan: dict) -> None:
     """Two columns tied to one bank measure (``q14c`` and ``bullying_colleagues_rate``): the surer match
     keeps it (an id or code before a name, a name before words); the other keeps its own name."""
-    from explorer.core.vocabulary import Match
-
     def strength(how: str) -> int:
         return next((i for i, s in enumerate(STRENGTH) if how.startswith(s)), len(STRENGTH))
 
@@ -341,7 +339,7 @@ def _one_column_per_measure(plan: dict) -> None:
             owners[match.measure] = (rank, name)
     for name, (col, match) in list(plan["measures"].items()):
         if match.kind != "own" and owners[match.measure][1] != name:
-            plan["measures"][name] = (col, Match("own", name, "own name", match.unit, name))
+            plan["measures"][name] = (col, _own(name, match.unit))
             plan["warnings"].append(f"'{col}' also looks like {match.measure}, which '{plan['measures'][owners[match.measure][1]][0]}' "
                                     "already gives: it is kept under its own name.")
 
@@ -360,10 +358,9 @@ def _tie(vocab, names: tuple[str, ...], bank: QuestionBank, year: int, unit: str
     return None
 
 
-def _own(measure_name: str, col: str, bank: QuestionBank, year: int, unit: str | None):
-    from explorer.core.vocabulary import Match
-
-    return Match("own", measure_name, "own name", unit or "%", measure_name)
+def _own(name: str, unit: str | None) -> Match:
+    """A measure kept under the file's own name (not tied to the question bank)."""
+    return Match("own", name, "own name", unit or "%", name)
 
 
 def _unit_of(numbers: np.ndarray) -> str | None:
