@@ -327,6 +327,7 @@ STRENGTH = ("bank id", "question code", "score name", "question '", "name '", "w
 def _one_column_per_measure(plan: dict) -> None:
     """Two columns tied to one bank measure (``q14c`` and ``bullying_colleagues_rate``): the surer match
     keeps it (an id or code before a name, a name before words); the other keeps its own name."""
+
     def strength(how: str) -> int:
         return next((i for i, s in enumerate(STRENGTH) if how.startswith(s)), len(STRENGTH))
 
