@@ -430,7 +430,8 @@ def change_short(change, significant, lower_is_better: bool, unit: str) -> str:
 def context_parts(context: dict) -> list[str]:
     """The file's own numbers about an organisation, one phrase each: 'Turnover rate 28.8', 'Female 81.6%',
     'Respondents 3,332'. The column's own name is kept (only underscores become spaces: 'Staff survey
-    response rate 18.5' must not read as 18 responses), one decimal unless the value is whole, and a %
+    response rate 18.5' must not read as 18 responses), one decimal unless the value is whole (two
+    significant digits below 1), and a %
     only where the file's units say so (and the name does not already carry one)."""
     parts = []
     units = context.get("units", {})
@@ -438,7 +439,9 @@ def context_parts(context: dict) -> list[str]:
         if name in ("year", "units") or value is None or is_missing(value):
             continue
         label = str(name).replace("_", " ")
-        number = f"{value:,.0f}" if float(value) == round(float(value)) else f"{value:,.1f}"
+        v = float(value)
+        # one decimal, but a small number as written (a sickness rate of 0.043 is not "0.0")
+        number = f"{v:,.0f}" if v == round(v) else (f"{v:.2g}" if abs(v) < 1 else f"{v:,.1f}")
         parts.append(f"{label} {number}{'%' if units.get(name) == '%' and '%' not in label else ''}")
     return parts
 

@@ -149,7 +149,8 @@ def test_the_text_table_never_marks_a_published_difference_significant(tmp_path)
 
 def test_context_keeps_each_columns_own_name_and_one_decimal():
     context = {"year": 2024, "Turnover rate": 28.8, "Staff_survey_response_rate": 18.5, "Headcount": 7698.0,
-               "Medical & dental %": 45.1, "Female": 81.6, "Agency spend": 800769.0,
+               "Medical & dental %": 45.1, "Female": 81.6, "Agency spend": 800769.0, "Sickness_rate": 0.043,
                "units": {"Medical & dental %": "%", "Female": "%"}}
     assert context_parts(context) == ["Turnover rate 28.8", "Staff survey response rate 18.5", "Headcount 7,698",
-                                      "Medical & dental % 45.1", "Female 81.6%", "Agency spend 800,769"]
+                                      "Medical & dental % 45.1", "Female 81.6%", "Agency spend 800,769",
+                                      "Sickness rate 0.043"]  # as written, never "0.0"
